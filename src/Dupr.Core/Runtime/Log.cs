@@ -1,0 +1,20 @@
+namespace Dupr.Core.Runtime;
+
+/// <summary>Minimal console logging: messages and progress go to stderr, results to stdout.</summary>
+public static class Log
+{
+    /// <summary>Whether <see cref="Debug"/> messages are shown (the global --verbose option).</summary>
+    public static bool Verbose { get; set; }
+
+    /// <summary>An informational message.</summary>
+    public static void Info(string message) => Console.Error.WriteLine(message);
+
+    /// <summary>A message shown only with --verbose.</summary>
+    public static void Debug(string message)
+    {
+        if (Verbose) Console.Error.WriteLine(message);
+    }
+
+    /// <summary>A warning that does not stop the run.</summary>
+    public static void Warn(string message) => Console.Error.WriteLine($"warning: {message}");
+}
