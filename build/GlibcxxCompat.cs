@@ -83,10 +83,14 @@ namespace Dupr.Build
         public static bool SystemProvides(string version = NeededVersion)
         {
             string? lib = SystemLibStdCxx();
-            if (lib == null) return false;
-            byte[] bytes = File.ReadAllBytes(lib);
-            byte[] needle = Encoding.ASCII.GetBytes(version + "\0");
-            return IndexOf(bytes, needle) >= 0;
+            return lib != null && Provides(lib, version);
+        }
+
+        /// <summary>True when the library at <paramref name="path"/> names <paramref name="version"/> as a string.</summary>
+        public static bool Provides(string path, string version = NeededVersion)
+        {
+            byte[] needle = Encoding.ASCII.GetBytes("\0" + version + "\0");
+            return IndexOf(File.ReadAllBytes(path), needle) >= 0;
         }
 
         static int IndexOf(byte[] haystack, byte[] needle)

@@ -22,6 +22,8 @@ public static class Program
         app.UseFilter(new ErrorFilter());
         app.AddCommands<EnvCommand>();
         app.Run();
-        return Environment.ExitCode;
+        // Cocona ends help with exit code 129; asking for help is a success.
+        bool help = Environment.ExitCode == 129 && args.Any(a => a is "--help" or "-h");
+        return help ? 0 : Environment.ExitCode;
     }
 }

@@ -21,7 +21,11 @@ public static class ConfigLoader
             ApplyOverride(merged, typeof(T), assignment);
         try
         {
-            return merged.ToObject<T>(JsonSerializer.Create(ConfigSchema.Settings))!;
+            // Start from the class defaults as JSON so that maps merge with them the same way files do.
+            var serializer = JsonSerializer.Create(ConfigSchema.Settings);
+            JObject resolved = JObject.FromObject(new T(), serializer);
+            Merge(resolved, merged);
+            return resolved.ToObject<T>(serializer)!;
         }
         catch (JsonException e)
         {
@@ -118,8 +122,8 @@ public static class ConfigLoader
         bool textual = bare == typeof(string) || bare.IsEnum;
         if (textual && !(text.StartsWith('"') && text.EndsWith('"') && text.Length >= 2) && text != "null")
             return new JValue(text);
-        if (ConfigSchema.ElementType(bare) != null && !text.StartsWith('[') && text.Contains(','))
-            text = $"[{text}]"; // lists may be given as a,b,c
+        if (ConfigSchema.ElementType(bare) is Type element && !text.StartsWith('[') && text.Contains(','))
+            return new JArray(text.Split(',').Select(item => ParseValue(item.Trim(), element))); // lists may be given as a,b,c
         try
         {
             return JToken.Parse(text);
