@@ -1,7 +1,7 @@
 # Common tasks. Every target works on a fresh clone: restore, build and the native fix happen on the way.
 CONFIG ?= Release
 DUPR    = dotnet src/Dupr.Cli/bin/$(CONFIG)/net10.0/dupr.dll
-DEMO   ?= runs/demo
+DATA   ?= data/shapes
 
 .PHONY: build test demo bench clean
 
@@ -11,8 +11,11 @@ build:
 test:
 	dotnet test Dupr.sln -c $(CONFIG) --nologo -v quiet
 
+# The main job. Today: the runtime report and the synthetic world; pre-training, fine-tuning and
+# the report join as they land.
 demo: build
 	$(DUPR) env
+	$(DUPR) data synth --out $(DATA)
 
 bench: build
 	$(DUPR) env

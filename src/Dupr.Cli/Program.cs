@@ -21,6 +21,7 @@ public static class Program
         var app = builder.Build();
         app.UseFilter(new ErrorFilter());
         app.AddCommands<EnvCommand>();
+        app.AddSubCommand("data", x => x.AddCommands<DataCommands>()).WithDescription("Dataset tools: generate the synthetic world.");
         app.Run();
         // Cocona ends help with exit code 129; asking for help is a success.
         bool help = Environment.ExitCode == 129 && args.Any(a => a is "--help" or "-h");

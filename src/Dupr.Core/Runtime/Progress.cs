@@ -11,7 +11,8 @@ public sealed class Progress
     readonly long _start;
     readonly Stopwatch _clock = Stopwatch.StartNew();
     readonly Action<string> _write;
-    TimeSpan _lastPrint = TimeSpan.MinValue;
+    readonly object _gate = new();
+    TimeSpan? _lastPrint;
 
     /// <summary>Shortest time between two printed lines.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(2);
@@ -26,14 +27,17 @@ public sealed class Progress
         _write = write ?? Log.Info;
     }
 
-    /// <summary>Records that <paramref name="done"/> units are finished; prints when due or at the end.</summary>
+    /// <summary>Records that <paramref name="done"/> units are finished; prints when due or at the end. Thread-safe.</summary>
     public void Report(long done, string? detail = null)
     {
-        TimeSpan now = _clock.Elapsed;
-        bool last = done >= _total;
-        if (!last && now - _lastPrint < Interval) return;
-        _lastPrint = now;
-        _write(Format(done, now, detail));
+        lock (_gate)
+        {
+            TimeSpan now = _clock.Elapsed;
+            bool last = done >= _total;
+            if (!last && _lastPrint is TimeSpan previous && now - previous < Interval) return;
+            _lastPrint = now;
+            _write(Format(done, now, detail));
+        }
     }
 
     /// <summary>The progress line for <paramref name="done"/> units after <paramref name="elapsed"/>.</summary>

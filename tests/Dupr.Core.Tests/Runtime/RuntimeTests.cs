@@ -63,8 +63,10 @@ public class RuntimeTests
         var progress = new Progress("train", 100, "it", write: lines.Add);
         Assert.Equal("[train] 25/100 (25.0%) 2.50 it/s elapsed 0:10 ETA 0:30 loss=1.0", progress.Format(25, TimeSpan.FromSeconds(10), "loss=1.0"));
         Assert.Equal("1:01:05", Progress.FormatDuration(TimeSpan.FromSeconds(3665)));
-        progress.Report(100);
-        Assert.Single(lines); // the last step always prints
+        progress.Report(1);   // the first report prints
+        progress.Report(2);   // too soon after it: silent
+        progress.Report(100); // the last step always prints
+        Assert.Equal(2, lines.Count);
     }
 
     [Fact]
