@@ -1,0 +1,46 @@
+namespace Dupr.Pretrain.Geometry;
+
+/// <summary>An axis-aligned box x1, y1, x2, y2 (pixels, x right, y down).</summary>
+public readonly record struct Box(double X1, double Y1, double X2, double Y2)
+{
+    public double Width => X2 - X1;
+    public double Height => Y2 - Y1;
+
+    /// <summary>True when the box has positive width and height.</summary>
+    public bool IsNonEmpty => X2 > X1 && Y2 > Y1;
+}
+
+/// <summary>Where a view came from: its crop box in the original image, its output size, and whether it was flipped.</summary>
+public readonly record struct ViewFrame(Box Crop, int Width, int Height, bool Flipped);
+
+/// <summary>The geometry of patch Re-ID (paper eq. 3-4): the two views' intersection, mapped into each view.</summary>
+public static class ViewGeometry
+{
+    /// <summary>The intersection B of the two crop boxes in original-image coordinates (eq. 4); null when they do not overlap.</summary>
+    public static Box? Intersection(Box r1, Box r2)
+    {
+        var b = new Box(Math.Max(r1.X1, r2.X1), Math.Max(r1.Y1, r2.Y1), Math.Min(r1.X2, r2.X2), Math.Min(r1.Y2, r2.Y2));
+        return b.IsNonEmpty ? b : null;
+    }
+
+    /// <summary>
+    /// T_i(B): the box in the view's pixel coordinates. A flipped view mirrors x, so the returned box's
+    /// left edge is the image of B's right edge: pooling it left to right visits B right to left, and
+    /// its region features must be flipped back (see <see cref="Dupr.Pretrain.Model.PatchFeatures"/>).
+    /// </summary>
+    public static Box ToView(Box b, ViewFrame view)
+    {
+        double sx = view.Width / view.Crop.Width, sy = view.Height / view.Crop.Height;
+        double x1 = (b.X1 - view.Crop.X1) * sx, x2 = (b.X2 - view.Crop.X1) * sx;
+        double y1 = (b.Y1 - view.Crop.Y1) * sy, y2 = (b.Y2 - view.Crop.Y1) * sy;
+        return view.Flipped ? new Box(view.Width - x2, y1, view.Width - x1, y2) : new Box(x1, y1, x2, y2);
+    }
+
+    /// <summary>Maps a point of the original image into the view (for tests and visualisation).</summary>
+    public static (double X, double Y) PointToView(double x, double y, ViewFrame view)
+    {
+        double vx = (x - view.Crop.X1) * view.Width / view.Crop.Width;
+        double vy = (y - view.Crop.Y1) * view.Height / view.Crop.Height;
+        return (view.Flipped ? view.Width - vx : vx, vy);
+    }
+}
