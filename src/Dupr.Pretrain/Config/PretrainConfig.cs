@@ -1,0 +1,102 @@
+using Dupr.Core.Training;
+
+namespace Dupr.Pretrain.Config;
+
+/// <summary>Which view augmentation family pre-training uses (paper 3.2.3).</summary>
+public enum AugmentationKind
+{
+    /// <summary>MoCo v2's: random resized crop, flip, colour jitter, grayscale, blur (ablations).</summary>
+    MocoV2,
+
+    /// <summary>MoCo v2's plus RandAugment (the paper's main experiments).</summary>
+    RandAugment,
+}
+
+/// <summary>A full pre-training recipe: backbone, DUPR/MoCo v2 losses, views, batch and solver. Defaults = the paper's DUPR main recipe.</summary>
+public sealed class PretrainConfig
+{
+    public BackboneSection Model { get; set; } = new();
+    public ContrastSection Contrast { get; set; } = new();
+    public ViewSection Views { get; set; } = new();
+    public TrainSection Train { get; set; } = new();
+
+    /// <summary>SGD lr 0.06 per 256 images, cosine decay per iteration, no warm-up (paper 3.2.3).</summary>
+    public SolverConfig Solver { get; set; } = new()
+    {
+        BaseLr = 0.06, ReferenceBatchSize = 256, Momentum = 0.9, WeightDecay = 1e-4,
+        Policy = LrPolicy.Cosine, Steps = [], WarmupIters = 0, MaxIter = 0, CheckpointPeriod = 1000,
+    };
+}
+
+/// <summary>The ResNet being pre-trained.</summary>
+public sealed class BackboneSection
+{
+    /// <summary>18, 34, 50 or 101.</summary>
+    public int Depth { get; set; } = 50;
+}
+
+/// <summary>The contrastive objective (paper eq. 2, 7, 8): per-level weights, RoI sizes, temperature, banks.</summary>
+public sealed class ContrastSection
+{
+    /// <summary>alpha_m: image-level loss weights for conv2_x..conv5_x.</summary>
+    public List<double> Alpha { get; set; } = [0.1, 0.4, 0.7, 1.0];
+
+    /// <summary>beta_m: patch-level loss weights for conv2_x..conv5_x (0 = no patch head at that level).</summary>
+    public List<double> Beta { get; set; } = [0, 0, 1, 1];
+
+    /// <summary>S per level: the patch grid of RoIAlign over the views' intersection (14 on conv4_x, 7 on conv5_x).</summary>
+    public List<int> RoiSize { get; set; } = [56, 28, 14, 7];
+
+    /// <summary>tau: 0.15 for the main experiments, 0.2 for ablations and MoCo v2.</summary>
+    public double Temperature { get; set; } = 0.15;
+
+    /// <summary>K: keys in each memory bank (one bank per loss term).</summary>
+    public int QueueSize { get; set; } = 65536;
+
+    /// <summary>m: momentum of the key encoder.</summary>
+    public double Momentum { get; set; } = 0.999;
+
+    /// <summary>Projection output dimension.</summary>
+    public int Dim { get; set; } = 128;
+
+    /// <summary>Patch keys enqueued per batch, sampled over images and positions (paper 3.2.3: 32).</summary>
+    public int PatchKeysPerBatch { get; set; } = 32;
+
+    /// <summary>Eq. 7 sums the patch loss over positions; false averages instead.</summary>
+    public bool PatchLossSum { get; set; } = true;
+
+    /// <summary>Sub-batches with their own BN statistics in the key encoder (single-device shuffle-BN; 8 = the paper's 8 GPUs).</summary>
+    public int ShuffleBnGroups { get; set; } = 8;
+}
+
+/// <summary>How the two views of each image are made.</summary>
+public sealed class ViewSection
+{
+    public AugmentationKind Augmentation { get; set; } = AugmentationKind.RandAugment;
+
+    /// <summary>Output side of each view in pixels.</summary>
+    public int Size { get; set; } = 224;
+
+    /// <summary>RandAugment: operations per image (N) and magnitude (M).</summary>
+    public int RandAugmentOps { get; set; } = 2;
+
+    public int RandAugmentMagnitude { get; set; } = 9;
+}
+
+/// <summary>Batch, length and logging of a pre-training run.</summary>
+public sealed class TrainSection
+{
+    public int BatchSize { get; set; } = 256;
+
+    /// <summary>Epochs over the unlabeled set; used when <see cref="SolverConfig.MaxIter"/> is 0.</summary>
+    public int Epochs { get; set; } = 200;
+
+    /// <summary>Micro-batches accumulated into one optimiser step (batch_size is split into this many).</summary>
+    public int Accumulation { get; set; } = 1;
+
+    /// <summary>Loader worker threads.</summary>
+    public int Workers { get; set; } = 8;
+
+    /// <summary>Write a metrics.csv / TensorBoard row every this many iterations.</summary>
+    public int LogPeriod { get; set; } = 20;
+}
