@@ -7,10 +7,13 @@ public static class CliRunner
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => RunFrom(AppContext.BaseDirectory, args);
+
+    /// <summary>Runs the dupr.dll found in <paramref name="appDirectory"/>.</summary>
+    public static Result RunFrom(string appDirectory, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dupr.dll"));
+        start.ArgumentList.Add(Path.Combine(appDirectory, "dupr.dll"));
         foreach (string arg in args) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();

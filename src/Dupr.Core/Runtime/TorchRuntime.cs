@@ -50,8 +50,10 @@ public static class TorchRuntime
             if (native != null && OperatingSystem.IsLinux())
             {
                 try { NativeLibrary.Load(native); }
-                catch (DllNotFoundException e) { throw new DuprException(LoadFailure(native, e.Message)); }
-                catch (BadImageFormatException e) { throw new DuprException(LoadFailure(native, e.Message)); }
+                catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+                {
+                    throw new DuprException(LoadFailure(native, LoaderReason(e.Message)));
+                }
             }
             try
             {
@@ -70,7 +72,14 @@ public static class TorchRuntime
         string hint = loaderMessage.Contains(GlibcxxCompat.NeededVersion, StringComparison.Ordinal)
             ? " (the build's libstdc++ fix was not applied: rebuild with `dotnet build`, see README 'Native library')"
             : "";
-        return $"cannot load {path}: {FirstLine(loaderMessage)}{hint}";
+        return $"cannot load {path}: {loaderMessage}{hint}";
+    }
+
+    // .NET puts the loader's own message (dlerror) on the last line, after advice text.
+    static string LoaderReason(string message)
+    {
+        string[] lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length == 0 ? message : lines[^1];
     }
 
     static string FirstLine(Exception e) => FirstLine(e.Message);
