@@ -1,0 +1,58 @@
+using Dupr.Core.Modeling;
+using Dupr.Core.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dupr.Core.Tests.Modeling;
+
+public class FrozenBatchNorm2dTests
+{
+    public FrozenBatchNorm2dTests() => TorchRuntime.EnsureLoaded();
+
+    [Fact]
+    public void Matches_batch_norm_in_eval_mode_on_every_call()
+    {
+        using var scope = NewDisposeScope();
+        var bn = nn.BatchNorm2d(4);
+        var frozen = new FrozenBatchNorm2d(4);
+        using (no_grad())
+        {
+            var stats = new Dictionary<string, Tensor>
+            {
+                ["weight"] = rand(4) + 0.5, ["bias"] = randn(4), ["running_mean"] = randn(4), ["running_var"] = rand(4) + 0.1,
+            };
+            foreach (var (key, value) in stats)
+            {
+                bn.state_dict()[key].copy_(value);
+                frozen.state_dict()[key].copy_(value);
+            }
+        }
+        bn.eval();
+        frozen.train(); // frozen whatever the mode
+        var x = randn(2, 4, 5, 5);
+
+        var expected = bn.call(x);
+        // TorchVision 0.107's FrozenBatchNorm2d drifts from the second call on; this one must not.
+        for (int call = 0; call < 3; call++)
+            Assert.True(ModelingFixtures.RelativeError(frozen.call(x), expected) < 1e-6);
+    }
+
+    [Fact]
+    public void Has_pytorchs_buffer_names_and_no_parameters()
+    {
+        using var frozen = new FrozenBatchNorm2d(3);
+
+        Assert.Equal(new[] { "bias", "running_mean", "running_var", "weight" }, frozen.state_dict().Keys.Order());
+        Assert.Empty(frozen.parameters());
+    }
+
+    [Fact]
+    public void Follows_the_module_to_another_dtype()
+    {
+        using var frozen = new FrozenBatchNorm2d(3);
+        frozen.to(float64);
+        using var scope = NewDisposeScope();
+
+        Assert.Equal(ScalarType.Float64, frozen.call(ones(1, 3, 2, 2, dtype: float64)).dtype);
+    }
+}
