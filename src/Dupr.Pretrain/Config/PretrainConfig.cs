@@ -33,11 +33,17 @@ public sealed class BackboneSection
 {
     /// <summary>18, 34, 50 or 101.</summary>
     public int Depth { get; set; } = 50;
+
+    /// <summary>Stem width (64 in every standard ResNet; smaller only for tiny test models).</summary>
+    public int Width { get; set; } = 64;
 }
 
 /// <summary>The contrastive objective (paper eq. 2, 7, 8): per-level weights, RoI sizes, temperature, banks.</summary>
 public sealed class ContrastSection
 {
+    /// <summary>The feature levels alpha, beta and roi_size index: conv2_x..conv5_x.</summary>
+    public static IReadOnlyList<string> Levels { get; } = ["res2", "res3", "res4", "res5"];
+
     /// <summary>alpha_m: image-level loss weights for conv2_x..conv5_x.</summary>
     public List<double> Alpha { get; set; } = [0.1, 0.4, 0.7, 1.0];
 

@@ -3,43 +3,39 @@ using static TorchSharp.torch;
 
 namespace Dupr.Pretrain.Model;
 
-/// <summary>A MoCo memory bank: K L2-normalised keys of dimension D, replaced first-in first-out.</summary>
-public sealed class KeyQueue : IDisposable
+/// <summary>
+/// A MoCo memory bank: K L2-normalised keys of dimension D, replaced first-in first-out. The keys
+/// and the write pointer are buffers (MoCo's `queue` and `queue_ptr`), so checkpoints carry them.
+/// </summary>
+public sealed class KeyQueue : nn.Module
 {
-    long _pointer;
-
-    /// <summary>The keys, [K, D]; a buffer, never trained.</summary>
-    public Tensor Keys { get; }
-
-    /// <summary>Index of the next slot to overwrite.</summary>
-    public long Pointer => _pointer;
+    private readonly Tensor queue;
+    private readonly Tensor queue_ptr;
 
     /// <summary>Starts with random unit vectors, as MoCo does.</summary>
-    public KeyQueue(long size, long dim, Device device)
+    public KeyQueue(string name, long size, long dim) : base(name)
     {
-        using var scope = NewDisposeScope();
-        Keys = nn.functional.normalize(randn(size, dim, device: device), dim: 1).MoveToOuterDisposeScope();
+        queue = nn.functional.normalize(randn(size, dim), dim: 1);
+        queue_ptr = zeros(1, ScalarType.Int64);
+        register_buffer("queue", queue);
+        register_buffer("queue_ptr", queue_ptr);
     }
+
+    /// <summary>The keys, [K, D].</summary>
+    public Tensor Keys => queue;
+
+    /// <summary>Index of the next slot to overwrite.</summary>
+    public long Pointer => queue_ptr.item<long>();
 
     /// <summary>Writes <paramref name="keys"/> [B, D] at the pointer, wrapping around the end.</summary>
     public void Enqueue(Tensor keys)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        long size = Keys.shape[0], count = keys.shape[0];
+        long size = queue.shape[0], count = keys.shape[0], pointer = Pointer;
         if (count > size) throw new ArgumentException($"cannot enqueue {count} keys into a queue of {size}");
-        var slots = arange(_pointer, _pointer + count, dtype: ScalarType.Int64, device: Keys.device).remainder(size);
-        Keys.index_copy_(0, slots, keys.detach().to(Keys.dtype));
-        _pointer = (_pointer + count) % size;
+        var slots = arange(pointer, pointer + count, dtype: ScalarType.Int64, device: queue.device).remainder(size);
+        queue.index_copy_(0, slots, keys.detach().to(queue.dtype));
+        queue_ptr.fill_((pointer + count) % size);
     }
-
-    /// <summary>Restores the state saved by a checkpoint.</summary>
-    public void Restore(Tensor keys, long pointer)
-    {
-        using var noGrad = no_grad();
-        Keys.copy_(keys);
-        _pointer = pointer;
-    }
-
-    public void Dispose() => Keys.Dispose();
 }

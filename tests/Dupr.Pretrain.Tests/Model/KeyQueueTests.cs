@@ -8,14 +8,14 @@ public class KeyQueueTests
     [Fact]
     public void StartsWithUnitKeys()
     {
-        using var queue = new KeyQueue(16, 8, CPU);
+        using var queue = new KeyQueue("q", 16, 8);
         Assert.True(queue.Keys.norm(1).allclose(ones(16), rtol: 1e-5, atol: 1e-5));
     }
 
     [Fact]
     public void EnqueueWrapsAroundTheEnd()
     {
-        using var queue = new KeyQueue(5, 2, CPU);
+        using var queue = new KeyQueue("q", 5, 2);
         queue.Enqueue(full(3, 2, 1f));
         Assert.Equal(3, queue.Pointer);
         queue.Enqueue(full(3, 2, 2f));
@@ -25,9 +25,19 @@ public class KeyQueueTests
     }
 
     [Fact]
+    public void KeysAndPointerAreInTheStateDict()
+    {
+        using var queue = new KeyQueue("q", 4, 2);
+        queue.Enqueue(ones(3, 2));
+        var state = queue.state_dict();
+        Assert.Equal(["queue", "queue_ptr"], state.Keys.Order());
+        Assert.Equal(3, state["queue_ptr"].item<long>());
+    }
+
+    [Fact]
     public void TooManyKeysAreRejected()
     {
-        using var queue = new KeyQueue(4, 2, CPU);
+        using var queue = new KeyQueue("q", 4, 2);
         Assert.Throws<ArgumentException>(() => queue.Enqueue(zeros(5, 2)));
     }
 }

@@ -1,0 +1,200 @@
+using Dupr.Pretrain.Config;
+using Dupr.Pretrain.Geometry;
+using Dupr.Pretrain.Losses;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Dupr.Pretrain.Model;
+
+/// <summary>
+/// DUPR in the MoCo framework (paper section 3, Fig. 3): a query encoder trained by SGD, a momentum key
+/// encoder, and one memory bank per loss term. MoCo v2 is the special case alpha = (0,0,0,1), beta = 0.
+/// </summary>
+public sealed class DuprModel : nn.Module
+{
+    private readonly DuprEncoder encoder_q;
+    private readonly DuprEncoder encoder_k;
+    private readonly ModuleDict<KeyQueue> queues;
+    private readonly ContrastSection contrast;
+
+    public DuprModel(PretrainConfig config) : base("DuprModel")
+    {
+        Validate(config.Contrast);
+        contrast = config.Contrast;
+        encoder_q = new DuprEncoder("encoder_q", config);
+        encoder_k = new DuprEncoder("encoder_k", config);
+        queues = new ModuleDict<KeyQueue>();
+        foreach (string level in encoder_q.ImageLevels) queues.Add(ImageTerm(level), new KeyQueue(ImageTerm(level), contrast.QueueSize, contrast.Dim));
+        foreach (string level in encoder_q.PatchLevels) queues.Add(PatchTerm(level), new KeyQueue(PatchTerm(level), contrast.QueueSize, contrast.Dim));
+        RegisterComponents();
+
+        // The key encoder starts as a copy of the query encoder and is never trained by SGD.
+        using var noGrad = no_grad();
+        var keyParameters = encoder_k.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in encoder_q.named_parameters())
+        {
+            keyParameters[name].copy_(parameter);
+            keyParameters[name].requires_grad = false;
+        }
+    }
+
+    /// <summary>The query encoder: what is trained and exported.</summary>
+    public DuprEncoder QueryEncoder => encoder_q;
+
+    /// <summary>The momentum encoder.</summary>
+    public DuprEncoder KeyEncoder => encoder_k;
+
+    /// <summary>Parameters SGD updates (the query side only).</summary>
+    public IEnumerable<Parameter> TrainableParameters() => encoder_q.parameters();
+
+    /// <summary>The memory bank of a loss term (e.g. "image_res5").</summary>
+    public KeyQueue Queue(string term) => queues[term];
+
+    public static string ImageTerm(string level) => $"image_{level}";
+    public static string PatchTerm(string level) => $"patch_{level}";
+
+    /// <summary>theta_k = m theta_k + (1 - m) theta_q, for parameters (BN statistics stay the key encoder's own, as in MoCo).</summary>
+    public void MomentumUpdate()
+    {
+        using var noGrad = no_grad();
+        var query = encoder_q.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, key) in encoder_k.named_parameters())
+            key.mul_(contrast.Momentum).add_(query[name], alpha: 1 - contrast.Momentum);
+    }
+
+    /// <summary>
+    /// Eq. 2 on one batch. Call inside a dispose scope; <paramref name="rng"/> drives the shuffle-BN
+    /// permutation so that a resumed run repeats it.
+    /// </summary>
+    public DuprOutput Forward(ViewPairBatch batch, Random rng)
+    {
+        int n = (int)batch.Queries.shape[0];
+        var queryFeatures = encoder_q.Features(batch.Queries);
+        OrderedDictionary<string, Tensor> keyFeatures;
+        using (no_grad()) keyFeatures = ShuffledKeyFeatures(batch.Keys, rng);
+
+        var terms = new List<(string, double)>();
+        var imageKeys = new Dictionary<string, Tensor>();
+        var patchKeys = new Dictionary<string, Tensor>();
+        Tensor loss = zeros(1, device: batch.Queries.device).squeeze();
+        var levels = ContrastSection.Levels;
+
+        foreach (string level in encoder_q.ImageLevels)
+        {
+            var q = encoder_q.ImageEmbedding(level, queryFeatures[level]);
+            Tensor k;
+            using (no_grad()) k = encoder_k.ImageEmbedding(level, keyFeatures[level]);
+            var term = InfoNce.ImageLoss(q, k, queues[ImageTerm(level)].Keys.detach(), contrast.Temperature);
+            loss = loss + contrast.Alpha[levels.IndexOf(level)] * term;
+            terms.Add((ImageTerm(level), term.item<float>()));
+            imageKeys[level] = k;
+        }
+
+        var (queryRois, keyRois, queryFlips, keyFlips, skipped) = IntersectionRois(batch, batch.Queries.device);
+        if (queryRois is not null)
+        {
+            foreach (string level in encoder_q.PatchLevels)
+            {
+                int size = contrast.RoiSize[levels.IndexOf(level)];
+                var q = encoder_q.PatchEmbedding(level, queryFeatures[level], queryRois, size, queryFlips!);
+                Tensor k;
+                using (no_grad()) k = encoder_k.PatchEmbedding(level, keyFeatures[level], keyRois!, size, keyFlips!);
+                var term = InfoNce.PatchLoss(q, k, queues[PatchTerm(level)].Keys.detach(), contrast.Temperature, contrast.PatchLossSum);
+                // Images without overlap contribute nothing; average over all images of the batch.
+                var weighted = term * ((double)(n - skipped) / n);
+                loss = loss + contrast.Beta[levels.IndexOf(level)] * weighted;
+                terms.Add((PatchTerm(level), term.item<float>()));
+                patchKeys[level] = k;
+            }
+        }
+        return new DuprOutput(loss, terms, imageKeys, patchKeys, skipped);
+    }
+
+    /// <summary>Pushes this step's keys: every image key, and <see cref="ContrastSection.PatchKeysPerBatch"/> sampled patch keys per level.</summary>
+    public void Enqueue(IReadOnlyList<DuprOutput> outputs, Random rng)
+    {
+        using var scope = NewDisposeScope();
+        foreach (string level in encoder_q.ImageLevels)
+            queues[ImageTerm(level)].Enqueue(cat(outputs.Select(o => o.ImageKeys[level]).ToList(), 0));
+        foreach (string level in encoder_q.PatchLevels)
+        {
+            var all = outputs.Where(o => o.PatchKeys.ContainsKey(level)).Select(o => o.PatchKeys[level].flatten(0, 1)).ToList();
+            if (all.Count == 0) continue;
+            var keys = cat(all, 0);
+            int count = (int)Math.Min(contrast.PatchKeysPerBatch, keys.shape[0]);
+            long[] picks = SampleWithoutReplacement(rng, (int)keys.shape[0], count);
+            queues[PatchTerm(level)].Enqueue(keys.index_select(0, tensor(picks, device: keys.device)));
+        }
+    }
+
+    // MoCo's shuffle-BN on one device: the key batch is permuted and run through the encoder in
+    // several sub-batches, each with its own BN statistics (as each of the paper's 8 GPUs had), then
+    // un-permuted, so a query cannot find its key through batch statistics.
+    private OrderedDictionary<string, Tensor> ShuffledKeyFeatures(Tensor images, Random rng)
+    {
+        int n = (int)images.shape[0];
+        int groups = Math.Max(1, Math.Min(contrast.ShuffleBnGroups, n / 2)); // BN needs 2+ images per group
+        long[] permutation = SampleWithoutReplacement(rng, n, n);
+        long[] inverse = new long[n];
+        for (int i = 0; i < n; i++) inverse[permutation[i]] = i;
+        var shuffled = images.index_select(0, tensor(permutation, device: images.device));
+        var parts = shuffled.chunk(groups).Select(encoder_k.Features).ToList();
+        var result = new OrderedDictionary<string, Tensor>();
+        var unshuffle = tensor(inverse, device: images.device);
+        foreach (string level in parts[0].Keys)
+            result[level] = cat(parts.Select(p => p[level]).ToList(), 0).index_select(0, unshuffle);
+        return result;
+    }
+
+    private (Tensor? QueryRois, Tensor? KeyRois, Tensor? QueryFlips, Tensor? KeyFlips, int Skipped) IntersectionRois(ViewPairBatch batch, Device device)
+    {
+        var queryRows = new List<float>();
+        var keyRows = new List<float>();
+        var queryFlips = new List<bool>();
+        var keyFlips = new List<bool>();
+        int skipped = 0;
+        for (int i = 0; i < batch.QueryFrames.Count; i++)
+        {
+            ViewFrame qf = batch.QueryFrames[i], kf = batch.KeyFrames[i];
+            if (ViewGeometry.Intersection(qf.Crop, kf.Crop) is not Box b)
+            {
+                skipped++;
+                continue;
+            }
+            Box qb = ViewGeometry.ToView(b, qf), kb = ViewGeometry.ToView(b, kf);
+            queryRows.AddRange([i, (float)qb.X1, (float)qb.Y1, (float)qb.X2, (float)qb.Y2]);
+            keyRows.AddRange([i, (float)kb.X1, (float)kb.Y1, (float)kb.X2, (float)kb.Y2]);
+            queryFlips.Add(qf.Flipped);
+            keyFlips.Add(kf.Flipped);
+        }
+        if (queryFlips.Count == 0) return (null, null, null, null, skipped);
+        return (tensor(queryRows.ToArray(), device: device).view(-1, 5), tensor(keyRows.ToArray(), device: device).view(-1, 5),
+            tensor(queryFlips.ToArray(), device: device), tensor(keyFlips.ToArray(), device: device), skipped);
+    }
+
+    private static long[] SampleWithoutReplacement(Random rng, int population, int count)
+    {
+        long[] items = Enumerable.Range(0, population).Select(i => (long)i).ToArray();
+        for (int i = 0; i < count; i++)
+        {
+            int j = i + rng.Next(population - i);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+        return items[..count];
+    }
+
+    private static void Validate(ContrastSection contrast)
+    {
+        if (contrast.Alpha.Count != 4 || contrast.Beta.Count != 4 || contrast.RoiSize.Count != 4)
+            throw new Core.Runtime.DuprException("contrast.alpha, contrast.beta and contrast.roi_size need 4 values each (conv2_x..conv5_x)");
+        if (contrast.Alpha.Concat(contrast.Beta).Any(w => w < 0) || contrast.Alpha.Concat(contrast.Beta).All(w => w == 0))
+            throw new Core.Runtime.DuprException("contrast.alpha and contrast.beta must be non-negative with at least one positive weight");
+        for (int m = 0; m < 4; m++)
+            if (contrast.Beta[m] > 0 && contrast.RoiSize[m] < 1)
+                throw new Core.Runtime.DuprException($"contrast.roi_size[{m}] must be at least 1 where beta > 0, got {contrast.RoiSize[m]}");
+        if (contrast.Temperature <= 0) throw new Core.Runtime.DuprException($"contrast.temperature must be positive, got {contrast.Temperature}");
+        if (contrast.Momentum is < 0 or >= 1) throw new Core.Runtime.DuprException($"contrast.momentum must be in [0, 1), got {contrast.Momentum}");
+        if (contrast.QueueSize < 1 || contrast.Dim < 1) throw new Core.Runtime.DuprException("contrast.queue_size and contrast.dim must be positive");
+    }
+}
