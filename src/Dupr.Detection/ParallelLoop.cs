@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
 
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection;
 
 /// <summary>Parallel.For that rethrows a failing iteration's own exception rather than an AggregateException, so user errors stay one line.</summary>
 internal static class ParallelLoop
