@@ -21,6 +21,8 @@ public static class Program
         var app = builder.Build();
         app.UseFilter(new ErrorFilter());
         app.AddCommands<EnvCommand>();
+        app.AddSubCommand("evaluate", x => x.AddCommands<EvaluateCommands>())
+            .WithDescription("Evaluate detection results: COCO (bbox, segm) as pycocotools does, Pascal VOC as detectron2 does.");
         app.Run();
         return Environment.ExitCode;
     }
