@@ -23,6 +23,8 @@ public static class Program
         app.AddCommands<EnvCommand>();
         app.AddSubCommand("evaluate", x => x.AddCommands<EvaluateCommands>())
             .WithDescription("Evaluate detection results: COCO (bbox, segm) as pycocotools does, Pascal VOC as detectron2 does.");
+        app.AddSubCommand("bench", x => x.AddCommands<BenchCommands>())
+            .WithDescription("Benchmarks: commands that print numbers.");
         app.Run();
         return Environment.ExitCode;
     }
