@@ -19,21 +19,12 @@ public sealed class CocoPolygons(IReadOnlyList<double[]> polygons) : CocoSegment
     public override Rle ToRle(int imageHeight, int imageWidth)
     {
         if (Polygons.Count == 0) return new Rle(imageHeight, imageWidth, [unchecked((uint)((long)imageHeight * imageWidth))]);
+        // pycocotools' frPyObjects decides by the first entry: more than 4 values make every entry a polygon;
+        // exactly 4 would be taken as boxes but fail in frBbox (it needs an ndarray), fewer are rejected.
+        if (Polygons[0].Length <= 4)
+            throw new FormatException($"polygon 0 has {Polygons[0].Length} coordinates; pycocotools cannot rasterise a first polygon of fewer than 3 points either");
         var parts = new Rle[Polygons.Count];
-        // pycocotools' frPyObjects decides by the first entry: 4 values make every entry a box [x, y, w, h].
-        bool boxes = Polygons[0].Length == 4;
-        if (!boxes && Polygons[0].Length < 4)
-            throw new FormatException($"polygon 0 has {Polygons[0].Length} coordinates; a polygon needs at least 3 points (pycocotools rejects it too)");
-        for (int i = 0; i < parts.Length; i++)
-        {
-            double[] p = Polygons[i];
-            if (boxes)
-            {
-                if (p.Length != 4) throw new FormatException($"polygon {i} has {p.Length} coordinates, but polygon 0 has 4, which pycocotools reads as boxes");
-                parts[i] = PolygonRasterizer.FromBox(p[0], p[1], p[2], p[3], imageHeight, imageWidth);
-            }
-            else parts[i] = PolygonRasterizer.FromPolygon(p, imageHeight, imageWidth);
-        }
+        for (int i = 0; i < parts.Length; i++) parts[i] = PolygonRasterizer.FromPolygon(Polygons[i], imageHeight, imageWidth);
         return RleMerge.Merge(parts);
     }
 }
