@@ -6,7 +6,7 @@ namespace Dupr.Detection.Evaluation;
 /// </summary>
 public static class NumpyArgsort
 {
-    const int SmallQuicksort = 16;
+    const int SmallQuicksort = 15;
 
     /// <summary>The indices that sort <paramref name="v"/> ascending, in NumPy's order for ties.</summary>
     public static int[] Argsort(ReadOnlySpan<double> v)
