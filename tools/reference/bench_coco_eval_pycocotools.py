@@ -3,7 +3,7 @@
 
 Usage: python3 bench_coco_eval_pycocotools.py DIR [--case bbox|segm|all]
 
-Needs pycocotools importable (e.g. Debian's python3-pycocotools, or PYTHONPATH pointing at a build of it).
+Needs pycocotools importable (pip install pycocotools, or PYTHONPATH pointing at a build of cocoapi's PythonAPI).
 For each case it loads DIR/<case>_gt.json and DIR/<case>_dt.json (COCO() + loadRes, timed as "load"), runs
 evaluate() and accumulate() (timed together, as the issue's 45 s figure is), summarize(), and compares the 12
 stats with DIR/<case>_ours.json written by the dupr benchmark. Exit code 1 if any stat differs by more than 1e-12.

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes tests/fixtures/coco-eval-extra/<case>/: small COCO cases for each COCOeval rule, scored by pycocotools.
 
-Usage: python3 tools/reference/make_coco_eval_extra.py   (needs pycocotools importable, e.g. Debian's
-python3-pycocotools or PYTHONPATH pointing at a build; deterministic).
+Usage: python3 tools/reference/make_coco_eval_extra.py   (needs pycocotools importable: pip install pycocotools,
+or PYTHONPATH pointing at a build of cocoapi's PythonAPI; deterministic).
 
 Each case has gt.json, dt_bbox.json, dt_segm.json and expected.json: for "bbox" and "segm" the 12
 COCOeval.summarize() stats and "per_category_AP" (detectron2's per-category AP: mean of the defined precision

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes tests/fixtures/masks/mask_api.json: pycocotools mask API outputs for the C# port's tests.
 
-Usage: python3 tools/reference/make_mask_fixtures.py   (needs pycocotools importable, e.g. Debian's
-python3-pycocotools or PYTHONPATH pointing at a build; deterministic: fixed seed).
+Usage: python3 tools/reference/make_mask_fixtures.py   (needs pycocotools importable: pip install pycocotools,
+or PYTHONPATH pointing at a build of cocoapi's PythonAPI; deterministic: fixed seed).
 
 Cases: polygon rasterisation (frPyObjects + merge; shapes crossing the image border, repeated and sub-pixel
 vertices, an odd coordinate count, degenerate later polygons), box rasterisation, encode/decode of

@@ -68,7 +68,7 @@ internal sealed class CocoEvalData
             CocoAnnotation a = gt.Annotations[j];
             if (a.Area is not double area || !double.IsFinite(area))
                 throw new DuprException($"{gt.Source}: annotations[{j}] (id {a.Id}): missing or non-finite 'area'; COCOeval needs it for the area ranges");
-            if (!segm && a.Bbox is not { } box)
+            if (!segm && a.Bbox == null)
                 throw new DuprException($"{gt.Source}: annotations[{j}] (id {a.Id}): missing 'bbox', needed for bbox evaluation");
             if (!segm && !IsFinite(a.Bbox!.Value))
                 throw new DuprException($"{gt.Source}: annotations[{j}] (id {a.Id}): 'bbox' has a non-finite value");
@@ -89,6 +89,7 @@ internal sealed class CocoEvalData
             CocoAnnotation a = gt.Annotations[gtOrder[p]];
             GtId[p] = a.Id;
             GtArea[p] = a.Area!.Value;
+            // COCOeval's ignore flag is iscrowd; it overwrites any stored "ignore" field, which is therefore not read.
             GtCrowd[p] = a.IsCrowd;
             if (!segm) GtBox[p] = a.Bbox!.Value;
         }

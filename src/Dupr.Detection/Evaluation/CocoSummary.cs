@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Dupr.Detection.Evaluation;
 
@@ -26,8 +27,8 @@ internal static class CocoSummary
         int[] thresholds = setting.Iou is double iou
             ? Enumerable.Range(0, p.IouThresholds.Count).Where(t => p.IouThresholds[t] == iou).ToArray()
             : Enumerable.Range(0, p.IouThresholds.Count).ToArray();
-        var defined = new List<double>();
         if (a < 0 || m < 0) return -1;
+        var defined = new List<double>();
         foreach (int t in thresholds)
         {
             if (setting.Ap)
@@ -42,7 +43,7 @@ internal static class CocoSummary
                     Add(defined, recall[CocoAccumulator.RecallIndex(p, categories, t, k, a, m)]);
             }
         }
-        return defined.Count == 0 ? -1 : NumpySum.Mean(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(defined));
+        return defined.Count == 0 ? -1 : NumpySum.Mean(CollectionsMarshal.AsSpan(defined));
     }
 
     /// <summary>The line pycocotools prints for a stat.</summary>
@@ -66,7 +67,7 @@ internal static class CocoSummary
         for (int t = 0; t < p.IouThresholds.Count; t++)
             for (int r = 0; r < p.RecallThresholds.Count; r++)
                 Add(defined, precision[CocoAccumulator.PrecisionIndex(p, categories, t, r, k, 0, m)]);
-        return defined.Count == 0 ? double.NaN : NumpySum.Mean(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(defined));
+        return defined.Count == 0 ? double.NaN : NumpySum.Mean(CollectionsMarshal.AsSpan(defined));
     }
 
     static void Add(List<double> defined, double value)

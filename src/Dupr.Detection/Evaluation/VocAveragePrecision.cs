@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Dupr.Detection.Evaluation;
 
 /// <summary>AP from a precision/recall curve, as detectron2's voc_ap computes it.</summary>
@@ -40,6 +42,6 @@ public static class VocAveragePrecision
         var terms = new List<double>();
         for (int i = 0; i < n - 1; i++)
             if (mrec[i + 1] != mrec[i]) terms.Add((mrec[i + 1] - mrec[i]) * mpre[i + 1]);
-        return NumpySum.Sum(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(terms));
+        return NumpySum.Sum(CollectionsMarshal.AsSpan(terms));
     }
 }
