@@ -101,7 +101,7 @@ internal sealed class CocoEvalData
                 int j = gtOrder[p];
                 CocoAnnotation a = gt.Annotations[j];
                 CocoImage image = images[imageIndex[a.ImageId]];
-                masks[p] = ToMask(a.Segmentation!, image, $"{gt.Source}: annotations[{j}] (id {a.Id})");
+                masks[p] = ToMask(a.Segmentation!, image, gt.Source, j, a.Id);
                 GtBox[p] = masks[p].ToBbox();
             });
             GtMask = masks;
@@ -113,17 +113,16 @@ internal sealed class CocoEvalData
         var dtCell = new int[dtCount];
         for (int j = 0; j < dtCount; j++)
         {
-            string Entry() => $"{dt.Source}: results[{j}]";
             if (!imageIndex.TryGetValue(dt.ImageIds[j], out int i))
-                throw new DuprException($"{Entry()}: image_id {dt.ImageIds[j]} is not an image of the ground truth {gt.Source}");
+                throw new DuprException($"{dt.Source}: results[{j}]: image_id {dt.ImageIds[j]} is not an image of the ground truth {gt.Source}");
             if (gt.FindCategory(dt.CategoryIds[j]) == null)
-                throw new DuprException($"{Entry()}: category_id {dt.CategoryIds[j]} is not a category of the ground truth {gt.Source}");
+                throw new DuprException($"{dt.Source}: results[{j}]: category_id {dt.CategoryIds[j]} is not a category of the ground truth {gt.Source}");
             if (!double.IsFinite(dt.Scores[j]))
-                throw new DuprException($"{Entry()}: 'score' must be finite, found {dt.Scores[j]}");
+                throw new DuprException($"{dt.Source}: results[{j}]: 'score' must be finite, found {dt.Scores[j]}");
             if (dt.Boxes[j] is BoxXywh b)
             {
-                if (!IsFinite(b)) throw new DuprException($"{Entry()}: 'bbox' has a non-finite value");
-                if (b.W < 0 || b.H < 0) throw new DuprException($"{Entry()}: 'bbox' has a negative size: width {b.W}, height {b.H}");
+                if (!IsFinite(b)) throw new DuprException($"{dt.Source}: results[{j}]: 'bbox' has a non-finite value");
+                if (b.W < 0 || b.H < 0) throw new DuprException($"{dt.Source}: results[{j}]: 'bbox' has a negative size: width {b.W}, height {b.H}");
             }
             dtCell[j] = gt.ToContiguousId(dt.CategoryIds[j]) * ImageCount + i;
         }
@@ -154,7 +153,7 @@ internal sealed class CocoEvalData
             {
                 CocoImage image = images[imageIndex[dt.ImageIds[j]]];
                 mask = dt.Segmentations[j] is { } s
-                    ? ToMask(s, image, $"{dt.Source}: results[{j}]")
+                    ? ToMask(s, image, dt.Source, j, annotationId: null)
                     : PolygonRasterizer.FromBox(given!.Value.X, given.Value.Y, given.Value.W, given.Value.H, image.Height, image.Width);
                 dtMasks[p] = mask;
             }
@@ -177,7 +176,8 @@ internal sealed class CocoEvalData
         return order;
     }
 
-    static Rle ToMask(CocoSegmentation segmentation, CocoImage image, string entry)
+    /// <summary>The entry's mask; a malformed segmentation is an error naming annotations[index] (ground truth) or results[index].</summary>
+    static Rle ToMask(CocoSegmentation segmentation, CocoImage image, string source, int index, long? annotationId)
     {
         try
         {
@@ -185,7 +185,8 @@ internal sealed class CocoEvalData
         }
         catch (FormatException e)
         {
-            throw new DuprException($"{entry}: 'segmentation': {e.Message}", e);
+            string entry = annotationId is long id ? $"annotations[{index}] (id {id})" : $"results[{index}]";
+            throw new DuprException($"{source}: {entry}: 'segmentation': {e.Message}", e);
         }
     }
 

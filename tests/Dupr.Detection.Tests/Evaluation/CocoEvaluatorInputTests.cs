@@ -79,6 +79,14 @@ public sealed class CocoEvaluatorInputTests
         Assert.Contains("dt.json: results[0]: 'segmentation': RLE string has character ' '", Error(GroundTruth(), dt, CocoIouType.Segm));
     }
 
+    [Fact]
+    public void UnusablePolygonInGroundTruthNamesTheAnnotation()
+    {
+        var gt = new CocoDataset("gt.json", [new CocoImage(1, 50, 40, null)], [new CocoCategory(1, "a", null)],
+            [new CocoAnnotation(42, 1, 1, Box, 100, false, new CocoPolygons([[1, 1, 5, 5]]))]);
+        Assert.Contains("gt.json: annotations[0] (id 42): 'segmentation': polygon 0 has 4 coordinates", Error(gt, Results(), CocoIouType.Segm));
+    }
+
     [Theory]
     [InlineData(CocoIouType.Bbox)]
     [InlineData(CocoIouType.Segm)]
