@@ -1,0 +1,48 @@
+using Dupr.Tests;
+using Newtonsoft.Json.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dupr.Core.Tests.Ops;
+
+/// <summary>Golden ops cases made by torchvision: ../shared/fixtures/ops and this repository's tests/fixtures/ops.</summary>
+internal static class OpsFixtures
+{
+    static readonly string[] Folders = [Path.Combine(TestPaths.SharedFixtures, "ops"), Path.Combine(TestPaths.Fixtures, "ops")];
+
+    /// <summary>Fixture files whose name starts with <paramref name="prefix"/>, as "shared/name" or "repo/name".</summary>
+    public static IEnumerable<string> Names(string prefix) =>
+        Folders.Zip(["shared", "repo"])
+            .Where(f => Directory.Exists(f.First))
+            .SelectMany(f => Directory.GetFiles(f.First, prefix + "*.json").Order().Select(p => $"{f.Second}/{Path.GetFileName(p)}"));
+
+    /// <summary>Reads a fixture named as <see cref="Names"/> lists it.</summary>
+    public static JObject Load(string name)
+    {
+        string folder = name.StartsWith("shared/", StringComparison.Ordinal) ? Folders[0] : Folders[1];
+        return JObject.Parse(File.ReadAllText(Path.Combine(folder, name[(name.IndexOf('/') + 1)..])));
+    }
+
+    /// <summary>All numbers of a (possibly nested) JSON array, in row-major order.</summary>
+    public static double[] Numbers(JToken token) =>
+        token.Type == JTokenType.Array ? token.Children().SelectMany(Numbers).ToArray() : [token.Value<double>()];
+
+    /// <summary>A tensor of <paramref name="shape"/> from a JSON array.</summary>
+    public static Tensor Tensor(JToken token, ScalarType dtype, params long[] shape) =>
+        tensor(Numbers(token), dtype: dtype).reshape(shape);
+
+    /// <summary>
+    /// Asserts |actual - expected| &lt;= rtol * max |expected| for every element: the relative error in the
+    /// max norm, so elements that cancel to almost zero are held to the tensor's scale, not their own.
+    /// </summary>
+    public static void AssertClose(Tensor actual, Tensor expected, double rtol, string what)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        var a = actual.detach().to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+        var e = expected.detach().to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+        double tolerance = rtol * (e.Length == 0 ? 0 : e.Max(Math.Abs));
+        for (int i = 0; i < e.Length; i++)
+            if (!(Math.Abs(a[i] - e[i]) <= tolerance))
+                Assert.Fail($"{what}[{i}]: got {a[i]:R}, expected {e[i]:R} (|diff| {Math.Abs(a[i] - e[i]):E2} > {tolerance:E2})");
+    }
+}
