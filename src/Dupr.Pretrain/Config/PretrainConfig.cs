@@ -44,6 +44,9 @@ public sealed class ContrastSection
     /// <summary>The feature levels alpha, beta and roi_size index: conv2_x..conv5_x.</summary>
     public static IReadOnlyList<string> Levels { get; } = ["res2", "res3", "res4", "res5"];
 
+    /// <summary>The position m of a level name in <see cref="Levels"/>.</summary>
+    public static int LevelIndex(string level) => Levels.ToList().IndexOf(level);
+
     /// <summary>alpha_m: image-level loss weights for conv2_x..conv5_x.</summary>
     public List<double> Alpha { get; set; } = [0.1, 0.4, 0.7, 1.0];
 

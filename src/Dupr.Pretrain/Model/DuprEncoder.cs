@@ -30,7 +30,7 @@ public sealed class DuprEncoder : nn.Module
         var levels = ContrastSection.Levels;
         ImageLevels = levels.Where((_, m) => contrast.Alpha[m] > 0).ToList();
         PatchLevels = levels.Where((_, m) => contrast.Beta[m] > 0).ToList();
-        var used = ImageLevels.Union(PatchLevels).OrderBy(l => levels.IndexOf(l)).ToList();
+        var used = ImageLevels.Union(PatchLevels).OrderBy(l => ContrastSection.LevelIndex(l)).ToList();
         backbone = new ResNet(new ResNetConfig
         {
             Depth = config.Model.Depth, Width = config.Model.Width, Norm = NormKind.BN, FreezeAt = 0, OutFeatures = used,

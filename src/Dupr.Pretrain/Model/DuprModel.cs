@@ -78,7 +78,6 @@ public sealed class DuprModel : nn.Module
         var imageKeys = new Dictionary<string, Tensor>();
         var patchKeys = new Dictionary<string, Tensor>();
         Tensor loss = zeros(1, device: batch.Queries.device).squeeze();
-        var levels = ContrastSection.Levels;
 
         foreach (string level in encoder_q.ImageLevels)
         {
@@ -86,7 +85,7 @@ public sealed class DuprModel : nn.Module
             Tensor k;
             using (no_grad()) k = encoder_k.ImageEmbedding(level, keyFeatures[level]);
             var term = InfoNce.ImageLoss(q, k, queues[ImageTerm(level)].Keys.detach(), contrast.Temperature);
-            loss = loss + contrast.Alpha[levels.IndexOf(level)] * term;
+            loss = loss + contrast.Alpha[ContrastSection.LevelIndex(level)] * term;
             terms.Add((ImageTerm(level), term.item<float>()));
             imageKeys[level] = k;
         }
@@ -96,14 +95,14 @@ public sealed class DuprModel : nn.Module
         {
             foreach (string level in encoder_q.PatchLevels)
             {
-                int size = contrast.RoiSize[levels.IndexOf(level)];
+                int size = contrast.RoiSize[ContrastSection.LevelIndex(level)];
                 var q = encoder_q.PatchEmbedding(level, queryFeatures[level], queryRois, size, queryFlips!);
                 Tensor k;
                 using (no_grad()) k = encoder_k.PatchEmbedding(level, keyFeatures[level], keyRois!, size, keyFlips!);
                 var term = InfoNce.PatchLoss(q, k, queues[PatchTerm(level)].Keys.detach(), contrast.Temperature, contrast.PatchLossSum);
                 // Images without overlap contribute nothing; average over all images of the batch.
                 var weighted = term * ((double)(n - skipped) / n);
-                loss = loss + contrast.Beta[levels.IndexOf(level)] * weighted;
+                loss = loss + contrast.Beta[ContrastSection.LevelIndex(level)] * weighted;
                 terms.Add((PatchTerm(level), term.item<float>()));
                 patchKeys[level] = k;
             }
