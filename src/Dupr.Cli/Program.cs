@@ -22,6 +22,7 @@ public static class Program
         app.UseFilter(new ErrorFilter());
         app.AddCommands<EnvCommand>();
         app.AddSubCommand("data", x => x.AddCommands<DataCommands>()).WithDescription("Dataset tools: generate the synthetic world.");
+        app.AddSubCommand("bench", x => x.AddCommands<BenchCommands>()).WithDescription("Performance benchmarks.");
         app.Run();
         // Cocona ends help with exit code 129; asking for help is a success.
         bool help = Environment.ExitCode == 129 && args.Any(a => a is "--help" or "-h");
