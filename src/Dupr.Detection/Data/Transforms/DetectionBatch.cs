@@ -1,0 +1,49 @@
+using Dupr.Core.Data;
+using static TorchSharp.torch;
+
+namespace Dupr.Detection.Data.Transforms;
+
+/// <summary>
+/// Normalised detection samples batched as one padded tensor (detectron2's ImageList): images
+/// top-left aligned, padded with zeros to a common size rounded up to a multiple of the size
+/// divisibility; each image's own size is kept for the losses and for rescaling predictions.
+/// </summary>
+public sealed class DetectionBatch : IBatch
+{
+    /// <summary>Padded images [B, 3, Hp, Wp] float.</summary>
+    public Tensor Images { get; }
+
+    /// <summary>(height, width) of each image before padding.</summary>
+    public IReadOnlyList<(int Height, int Width)> ImageSizes { get; }
+
+    /// <summary>The samples (targets: boxes, classes, masks, ids); their images are the unpadded normalised ones.</summary>
+    public IReadOnlyList<DetectionSample> Samples { get; }
+
+    DetectionBatch(Tensor images, IReadOnlyList<(int, int)> sizes, IReadOnlyList<DetectionSample> samples) =>
+        (Images, ImageSizes, Samples) = (images, sizes, samples);
+
+    /// <summary>Pads and stacks <paramref name="samples"/> (normalised float images) into a batch.</summary>
+    public static DetectionBatch Collate(IReadOnlyList<DetectionSample> samples, int sizeDivisibility = 32, double padValue = 0)
+    {
+        if (samples.Count == 0) throw new ArgumentException("cannot batch zero samples", nameof(samples));
+        if (sizeDivisibility < 1) throw new ArgumentOutOfRangeException(nameof(sizeDivisibility), sizeDivisibility, "must be at least 1");
+        int height = RoundUp(samples.Max(s => s.Height), sizeDivisibility);
+        int width = RoundUp(samples.Max(s => s.Width), sizeDivisibility);
+        Tensor first = samples[0].Image;
+        using var scope = NewDisposeScope();
+        Tensor images = full([samples.Count, first.shape[0], height, width], padValue, first.dtype, first.device);
+        for (int i = 0; i < samples.Count; i++)
+            images[i].narrow(1, 0, samples[i].Height).narrow(2, 0, samples[i].Width).copy_(samples[i].Image);
+        return new DetectionBatch(images.MoveToOuterDisposeScope(), samples.Select(s => (s.Height, s.Width)).ToList(), samples);
+    }
+
+    static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    public IEnumerable<Tensor> Tensors => Samples.SelectMany(s => s.Tensors).Prepend(Images);
+
+    public void Dispose()
+    {
+        Images.Dispose();
+        foreach (DetectionSample sample in Samples) sample.Dispose();
+    }
+}
