@@ -99,7 +99,7 @@ public static class LoaderBenchmark
     static (int Count, double Seconds, double CpuSeconds) Time<TSample, TBatch>(DataLoader<TSample, TBatch> loader, Func<TBatch, int> size, int batches, CancellationToken cancellation)
         where TBatch : class, IBatch
     {
-        foreach (TBatch warm in loader.Epoch(0, cancellation))
+        foreach (TBatch warm in loader.Epoch(0, cancellation: cancellation))
         {
             warm.Dispose();
             break;
@@ -108,7 +108,7 @@ public static class LoaderBenchmark
         var clock = CpuClock.Start();
         for (int epoch = 1; seen < batches; epoch++)
         {
-            foreach (TBatch batch in loader.Epoch(epoch, cancellation))
+            foreach (TBatch batch in loader.Epoch(epoch, cancellation: cancellation))
             {
                 using (batch) count += size(batch);
                 if (++seen == batches) break;

@@ -56,21 +56,27 @@ public sealed class DataLoader<TSample, TBatch> where TBatch : class, IBatch
     public int[] Order(int epoch) =>
         Options.Shuffle ? new SampleRng(Options.Seed, epoch, ShuffleStream).Permutation(_dataset.Count) : Enumerable.Range(0, _dataset.Count).ToArray();
 
-    /// <summary>The batches of <paramref name="epoch"/>, in order; dispose each one (see the class remarks).</summary>
-    public IEnumerable<TBatch> Epoch(int epoch, CancellationToken cancellation = default)
+    /// <summary>
+    /// The batches of <paramref name="epoch"/>, in order, from batch <paramref name="firstBatch"/> on (a resumed run
+    /// starts mid-epoch with the same batches an uninterrupted run would load); dispose each one (see the class remarks).
+    /// </summary>
+    public IEnumerable<TBatch> Epoch(int epoch, int firstBatch = 0, CancellationToken cancellation = default)
     {
+        if (firstBatch < 0 || firstBatch > BatchesPerEpoch)
+            throw new ArgumentOutOfRangeException(nameof(firstBatch), $"batch {firstBatch} is outside the epoch's {BatchesPerEpoch} batches");
         int[] order = Order(epoch);
+        int count = BatchesPerEpoch - firstBatch;
         if (Options.Workers == 0)
         {
-            for (int b = 0; b < BatchesPerEpoch; b++)
+            for (int b = 0; b < count; b++)
             {
                 cancellation.ThrowIfCancellationRequested();
-                yield return BuildBatch(epoch, order, b, cancellation);
+                yield return BuildBatch(epoch, order, firstBatch + b, cancellation);
             }
             yield break;
         }
-        using var run = new LoaderEpoch<TBatch>(BatchesPerEpoch, Options.Workers, Options.EffectivePrefetch,
-            (b, token) => BuildBatch(epoch, order, b, token), cancellation);
+        using var run = new LoaderEpoch<TBatch>(count, Options.Workers, Options.EffectivePrefetch,
+            (b, token) => BuildBatch(epoch, order, firstBatch + b, token), cancellation);
         while (run.Next() is { } batch) yield return batch;
     }
 

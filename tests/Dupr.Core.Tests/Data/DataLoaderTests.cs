@@ -32,6 +32,19 @@ public class DataLoaderTests
     }
 
     [Fact]
+    public void StartingMidEpochGivesTheSameLaterBatches()
+    {
+        var loader = Loader(new FakeDataset(23), 2);
+        var full = Run(loader, epoch: 2);
+        var resumed = new List<float[]>();
+        foreach (var batch in loader.Epoch(2, firstBatch: 4))
+            using (batch)
+                resumed.Add(batch.Values);
+        Assert.Equal(full.Skip(4), resumed);
+        Assert.Throws<ArgumentOutOfRangeException>(() => loader.Epoch(2, firstBatch: 7).ToList());
+    }
+
+    [Fact]
     public void EachEpochVisitsEverySampleOnceInItsOwnOrder()
     {
         var loader = Loader(new FakeDataset(20), 2);
@@ -104,7 +117,7 @@ public class DataLoaderTests
         using var cancel = new CancellationTokenSource();
         Assert.ThrowsAny<OperationCanceledException>(() =>
         {
-            foreach (var batch in loader.Epoch(0, cancel.Token))
+            foreach (var batch in loader.Epoch(0, cancellation: cancel.Token))
             {
                 batch.Dispose();
                 cancel.Cancel();
