@@ -21,6 +21,7 @@ public static class Program
         var app = builder.Build();
         app.UseFilter(new ErrorFilter());
         app.AddCommands<EnvCommand>();
+        app.AddCommands<PretrainCommand>();
         app.AddSubCommand("data", x => x.AddCommands<DataCommands>()).WithDescription("Dataset tools: generate the synthetic world.");
         app.AddSubCommand("evaluate", x => x.AddCommands<EvaluateCommands>())
             .WithDescription("Evaluate detection results: COCO (bbox, segm) as pycocotools does, Pascal VOC as detectron2 does.");

@@ -30,12 +30,12 @@ public class ConfigTests
         Assert.Equal(14, main.Contrast.RoiSize[2]);
         Assert.Equal(7, main.Contrast.RoiSize[3]);
         Assert.Equal(0.15, main.Contrast.Temperature);
-        Assert.Equal(AugmentationKind.RandAugment, main.Views.Augmentation);
+        Assert.Equal(2, main.Views.RandAugmentOps);
         Assert.Equal(0.06, main.Solver.BaseLr);
 
         var ablation = ConfigLoader.Load<PretrainConfig>(Path.Combine(ConfigDir, "dupr_r50_200ep_ablation.json"));
         Assert.Equal(0.2, ablation.Contrast.Temperature);
-        Assert.Equal(AugmentationKind.MocoV2, ablation.Views.Augmentation);
+        Assert.Equal(0, ablation.Views.RandAugmentOps);
 
         var moco = ConfigLoader.Load<PretrainConfig>(Path.Combine(ConfigDir, "mocov2_r50_200ep.json"));
         Assert.Equal([0.0, 0, 0, 1], moco.Contrast.Alpha);

@@ -1,23 +1,15 @@
 using Dupr.Core.Training;
+using Dupr.Pretrain.Data;
 
 namespace Dupr.Pretrain.Config;
-
-/// <summary>Which view augmentation family pre-training uses (paper 3.2.3).</summary>
-public enum AugmentationKind
-{
-    /// <summary>MoCo v2's: random resized crop, flip, colour jitter, grayscale, blur (ablations).</summary>
-    MocoV2,
-
-    /// <summary>MoCo v2's plus RandAugment (the paper's main experiments).</summary>
-    RandAugment,
-}
 
 /// <summary>A full pre-training recipe: backbone, DUPR/MoCo v2 losses, views, batch and solver. Defaults = the paper's DUPR main recipe.</summary>
 public sealed class PretrainConfig
 {
     public BackboneSection Model { get; set; } = new();
     public ContrastSection Contrast { get; set; } = new();
-    public ViewSection Views { get; set; } = new();
+    /// <summary>How the two views are made: MoCo v2's pipeline, plus RandAugment (2 ops) in the paper's main recipe.</summary>
+    public ViewAugmentationOptions Views { get; set; } = ViewAugmentationOptions.MocoV2WithRandAugment();
     public TrainSection Train { get; set; } = new();
 
     /// <summary>SGD lr 0.06 per 256 images, cosine decay per iteration, no warm-up (paper 3.2.3).</summary>
@@ -76,20 +68,6 @@ public sealed class ContrastSection
 
     /// <summary>Sub-batches with their own BN statistics in the key encoder (single-device shuffle-BN; 8 = the paper's 8 GPUs).</summary>
     public int ShuffleBnGroups { get; set; } = 8;
-}
-
-/// <summary>How the two views of each image are made.</summary>
-public sealed class ViewSection
-{
-    public AugmentationKind Augmentation { get; set; } = AugmentationKind.RandAugment;
-
-    /// <summary>Output side of each view in pixels.</summary>
-    public int Size { get; set; } = 224;
-
-    /// <summary>RandAugment: operations per image (N) and magnitude (M).</summary>
-    public int RandAugmentOps { get; set; } = 2;
-
-    public int RandAugmentMagnitude { get; set; } = 9;
 }
 
 /// <summary>Batch, length and logging of a pre-training run.</summary>

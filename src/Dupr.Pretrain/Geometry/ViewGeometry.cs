@@ -35,12 +35,4 @@ public static class ViewGeometry
         double y1 = (b.Y1 - view.Crop.Y1) * sy, y2 = (b.Y2 - view.Crop.Y1) * sy;
         return view.Flipped ? new Box(view.Width - x2, y1, view.Width - x1, y2) : new Box(x1, y1, x2, y2);
     }
-
-    /// <summary>Maps a point of the original image into the view (for tests and visualisation).</summary>
-    public static (double X, double Y) PointToView(double x, double y, ViewFrame view)
-    {
-        double vx = (x - view.Crop.X1) * view.Width / view.Crop.Width;
-        double vy = (y - view.Crop.Y1) * view.Height / view.Crop.Height;
-        return (view.Flipped ? view.Width - vx : vx, vy);
-    }
 }

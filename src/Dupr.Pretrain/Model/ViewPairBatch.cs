@@ -1,3 +1,4 @@
+using Dupr.Pretrain.Data;
 using Dupr.Pretrain.Geometry;
 using static TorchSharp.torch;
 
@@ -8,7 +9,25 @@ namespace Dupr.Pretrain.Model;
 /// <param name="Keys">View 2 of every image, [N, 3, H, W].</param>
 /// <param name="QueryFrames">Crop box, size and flip of each view 1.</param>
 /// <param name="KeyFrames">Crop box, size and flip of each view 2.</param>
-public sealed record ViewPairBatch(Tensor Queries, Tensor Keys, IReadOnlyList<ViewFrame> QueryFrames, IReadOnlyList<ViewFrame> KeyFrames);
+public sealed record ViewPairBatch(Tensor Queries, Tensor Keys, IReadOnlyList<ViewFrame> QueryFrames, IReadOnlyList<ViewFrame> KeyFrames)
+{
+    /// <summary>The loader's batch on <paramref name="device"/>: view 1 as queries, view 2 as keys.</summary>
+    public static ViewPairBatch From(TwoViewBatch batch, Device device)
+    {
+        int height = (int)batch.Views1.shape[2], width = (int)batch.Views1.shape[3];
+        return new ViewPairBatch(batch.Views1.to(device), batch.Views2.to(device),
+            Frames(batch.Boxes1, batch.Flips1, width, height), Frames(batch.Boxes2, batch.Flips2, width, height));
+    }
+
+    static List<ViewFrame> Frames(Tensor boxes, Tensor flips, int width, int height)
+    {
+        float[] b = boxes.data<float>().ToArray();
+        bool[] f = flips.data<bool>().ToArray();
+        return Enumerable.Range(0, f.Length)
+            .Select(i => new ViewFrame(new Box(b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]), width, height, f[i]))
+            .ToList();
+    }
+}
 
 /// <summary>What one forward pass of <see cref="DuprModel"/> produced.</summary>
 /// <param name="Loss">Eq. 2's total, with gradient to the query side.</param>

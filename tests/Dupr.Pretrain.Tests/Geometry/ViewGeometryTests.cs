@@ -22,9 +22,7 @@ public class ViewGeometryTests
     public void FlippedViewMirrorsTheBox()
     {
         var view = new ViewFrame(new Box(10, 20, 110, 70), Width: 200, Height: 100, Flipped: true);
-        var mapped = ViewGeometry.ToView(new Box(20, 30, 70, 50), view);
-        Assert.Equal(new Box(80, 20, 180, 60), mapped);
-        // The original box's left edge lands on the mapped box's right edge.
-        Assert.Equal(180, ViewGeometry.PointToView(20, 30, view).X);
+        // The original box's left edge (x 20 -> 20 in an unflipped view) lands on the mirrored box's right edge (200 - 20).
+        Assert.Equal(new Box(80, 20, 180, 60), ViewGeometry.ToView(new Box(20, 30, 70, 50), view));
     }
 }

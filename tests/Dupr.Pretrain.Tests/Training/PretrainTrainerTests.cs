@@ -1,0 +1,96 @@
+using Dupr.Core.Checkpoints;
+using Dupr.Core.Imaging;
+using Dupr.Core.Runtime;
+using Dupr.Core.Training;
+using Dupr.Pretrain.Config;
+using Dupr.Pretrain.Training;
+using Dupr.Tests;
+using static TorchSharp.torch;
+
+namespace Dupr.Pretrain.Tests.Training;
+
+// The trainer seeds torch's global generator: keep other tests from drawing from it meanwhile.
+[Collection(NonParallel.Name)]
+public class PretrainTrainerTests : IClassFixture<PretrainTrainerTests.World>
+{
+    /// <summary>Sixteen small images with random blocks of colour, shared by the tests of this class.</summary>
+    public sealed class World : IDisposable
+    {
+        public TempDirectory Temp { get; } = TestPaths.Temp();
+        public string Unlabeled => Temp.Path;
+
+        public World()
+        {
+            var generator = new TorchSharp.torch.Generator(5);
+            for (int i = 0; i < 16; i++)
+            {
+                using var blocks = randint(0, 256, [3, 8, 10], dtype: ScalarType.Int32, generator: generator).to_type(ScalarType.Byte);
+                using var image = nn.functional.interpolate(blocks.unsqueeze(0).to_type(ScalarType.Float32), [64, 80], mode: InterpolationMode.Nearest)
+                    .squeeze(0).to_type(ScalarType.Byte);
+                ImageEncoder.Save(image, Path.Combine(Temp.Path, $"{i:D2}.png"));
+            }
+        }
+
+        public void Dispose() => Temp.Dispose();
+    }
+
+    readonly World _world;
+    public PretrainTrainerTests(World world) => _world = world;
+
+    static PretrainConfig Tiny(long maxIter) => new()
+    {
+        Model = new BackboneSection { Depth = 18, Width = 8 },
+        Contrast = new ContrastSection { RoiSize = [4, 4, 4, 2], QueueSize = 32, Dim = 16, PatchKeysPerBatch = 4, ShuffleBnGroups = 2 },
+        Views = new Dupr.Pretrain.Data.ViewAugmentationOptions { Size = 64, RandAugmentOps = 1 },
+        Train = new TrainSection { BatchSize = 4, Accumulation = 2, Workers = 1, LogPeriod = 1 },
+        Solver = new SolverConfig { BaseLr = 0.06, ReferenceBatchSize = 256, Policy = LrPolicy.Cosine, Steps = [], WarmupIters = 0, MaxIter = maxIter, CheckpointPeriod = 2 },
+    };
+
+    PretrainRunOptions Options(string output, bool resume = false) => new() { Data = _world.Unlabeled, Output = output, Resume = resume, Seed = 3 };
+
+    [Fact]
+    public void StoppedAndResumedRunRepeatsTheUninterruptedCurve()
+    {
+        using var temp = TestPaths.Temp();
+        var whole = new PretrainTrainer(Tiny(6), Options(temp.File("whole")), CPU).Run();
+        Assert.False(whole.Interrupted);
+
+        using var stop = new CancellationTokenSource();
+        var first = new PretrainTrainer(Tiny(6), Options(temp.File("split")), CPU);
+        first.StepCompleted += step => { if (step == 3) stop.Cancel(); };
+        Assert.True(first.Run(stop.Token).Interrupted);
+        var resumed = new PretrainTrainer(Tiny(6), Options(temp.File("split"), resume: true), CPU).Run();
+        Assert.Equal(6, resumed.Iterations);
+
+        var expected = MetricsCsv.Read(Path.Combine(whole.RunDirectory, "metrics.csv"));
+        var actual = MetricsCsv.Read(Path.Combine(resumed.RunDirectory, "metrics.csv"));
+        Assert.Equal(6, actual.Count);
+        foreach (var (e, a) in expected.Zip(actual))
+            foreach (string column in new[] { "loss", "image_res5", "patch_res4", "patch_res5", "lr" })
+                Assert.True(Math.Abs(e[column] - a[column]) <= 1e-4 * Math.Max(1, Math.Abs(e[column])), $"iteration {e["iteration"]} {column}: {e[column]} vs {a[column]}");
+    }
+
+    [Fact]
+    public void ExportsABackboneWithTorchvisionKeys()
+    {
+        using var temp = TestPaths.Temp();
+        var result = new PretrainTrainer(Tiny(2), Options(temp.Path), CPU).Run();
+        using var exported = StateDictFile.Read(Path.Combine(result.RunDirectory, PretrainTrainer.BackbonePth));
+        Assert.Contains("conv1.weight", exported.Keys);
+        Assert.Contains("layer4.1.bn2.running_var", exported.Keys);
+        Assert.DoesNotContain(exported.Keys, k => k.StartsWith("encoder") || k.StartsWith("fc"));
+        Assert.True(File.Exists(Path.Combine(result.RunDirectory, "config.json")));
+    }
+
+    [Fact]
+    public void ExistingRunIsNotOverwrittenWithoutResume()
+    {
+        using var temp = TestPaths.Temp();
+        new PretrainTrainer(Tiny(2), Options(temp.Path), CPU).Run();
+        var error = Assert.Throws<DuprException>(() => new PretrainTrainer(Tiny(2), Options(temp.Path), CPU).Run());
+        Assert.Contains("--resume", error.Message);
+        var changed = Tiny(2);
+        changed.Contrast.Temperature = 0.3;
+        Assert.Contains("config differs", Assert.Throws<DuprException>(() => new PretrainTrainer(changed, Options(temp.Path, resume: true), CPU).Run()).Message);
+    }
+}
