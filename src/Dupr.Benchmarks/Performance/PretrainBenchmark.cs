@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using Dupr.Core.Training;
+using Dupr.Pretrain.Config;
+using Dupr.Pretrain.Geometry;
+using Dupr.Pretrain.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dupr.Benchmarks.Performance;
+
+/// <summary>One measured pre-training method: time per step, the share outside the backbone passes, peak memory.</summary>
+public sealed record PretrainBenchmarkRow(string Method, double StepSeconds, double BackboneSeconds, double ImagesPerSecond, long PeakBytes)
+{
+    /// <summary>Share of a step spent outside the query forward+backward and key forward of the backbone.</summary>
+    public double OutsideBackboneShare => Math.Max(0, StepSeconds - BackboneSeconds) / StepSeconds;
+}
+
+/// <summary>
+/// Times a DUPR step against a MoCo v2 step with the same backbone, image size and batch, on random
+/// views (the loader is benchmarked separately): the paper's claim is that patch features come
+/// almost for free from the feature maps the image-level loss computes anyway.
+/// </summary>
+public static class PretrainBenchmark
+{
+    /// <summary>Measures both methods; <paramref name="repeats"/> timed steps each after two warm-up steps (medians).</summary>
+    public static IReadOnlyList<PretrainBenchmarkRow> Run(PretrainConfig dupr, PretrainConfig moco, int repeats, Device device)
+    {
+        var rows = new List<PretrainBenchmarkRow>();
+        foreach (var (name, config) in new[] { ("MoCo v2", moco), ("DUPR", dupr) })
+        {
+            PeakMemory.Reset();
+            using var model = new DuprModel(config);
+            model.to(device);
+            model.train();
+            using var optimizer = optim.SGD(model.TrainableParameters(), 0.01, 0.9, weight_decay: 1e-4);
+            var batch = RandomBatch(config, device);
+            var rng = new Random(0);
+            double Step() => Time(() =>
+            {
+                using var scope = NewDisposeScope();
+                model.MomentumUpdate();
+                var output = model.Forward(batch, rng);
+                output.Loss.backward();
+                optimizer.step();
+                optimizer.zero_grad();
+                model.Enqueue([output], rng);
+            }, device);
+            double Backbones() => Time(() =>
+            {
+                using var scope = NewDisposeScope();
+                var features = model.QueryEncoder.Features(batch.Queries);
+                features.Values.Select(f => f.mean()).Aggregate((a, b) => a + b).backward();
+                using (no_grad())
+                    foreach (var part in batch.Keys.chunk(Math.Max(1, Math.Min(config.Contrast.ShuffleBnGroups, (int)batch.Keys.shape[0] / 2))))
+                        model.KeyEncoder.Features(part);
+                optimizer.zero_grad();
+            }, device);
+            for (int i = 0; i < 2; i++) { Step(); Backbones(); }
+            double step = Median(Enumerable.Range(0, repeats).Select(_ => Step()));
+            double backbone = Median(Enumerable.Range(0, repeats).Select(_ => Backbones()));
+            rows.Add(new PretrainBenchmarkRow(name, step, backbone, config.Train.BatchSize / step, PeakMemory.Bytes()));
+        }
+        return rows;
+    }
+
+    /// <summary>The MoCo v2 counterpart of a DUPR recipe: same backbone, views, batch and banks; image loss on conv5_x only, tau 0.2.</summary>
+    public static PretrainConfig MocoOf(PretrainConfig dupr)
+    {
+        var moco = Core.Config.ConfigLoader.Load<PretrainConfig>(null, []);
+        moco.Model = dupr.Model;
+        moco.Views = dupr.Views;
+        moco.Train = dupr.Train;
+        moco.Contrast = new ContrastSection
+        {
+            Alpha = [0, 0, 0, 1], Beta = [0, 0, 0, 0], RoiSize = dupr.Contrast.RoiSize, Temperature = 0.2,
+            QueueSize = dupr.Contrast.QueueSize, Dim = dupr.Contrast.Dim, Momentum = dupr.Contrast.Momentum,
+            ShuffleBnGroups = dupr.Contrast.ShuffleBnGroups,
+        };
+        return moco;
+    }
+
+    static ViewPairBatch RandomBatch(PretrainConfig config, Device device)
+    {
+        int n = config.Train.BatchSize, size = config.Views.Size;
+        var generator = new Random(1);
+        ViewFrame Frame()
+        {
+            double w = 80 + generator.NextDouble() * 80, h = 80 + generator.NextDouble() * 80, x = generator.NextDouble() * 60, y = generator.NextDouble() * 60;
+            return new ViewFrame(new Box(x, y, x + w, y + h), size, size, generator.Next(2) == 1);
+        }
+        return new ViewPairBatch(randn(n, 3, size, size, device: device), randn(n, 3, size, size, device: device),
+            Enumerable.Range(0, n).Select(_ => Frame()).ToList(), Enumerable.Range(0, n).Select(_ => Frame()).ToList());
+    }
+
+    static double Time(Action action, Device device)
+    {
+        var clock = Stopwatch.StartNew();
+        action();
+        if (device.type == DeviceType.CUDA) cuda.synchronize(device);
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
