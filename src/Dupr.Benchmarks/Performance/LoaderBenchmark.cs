@@ -57,7 +57,9 @@ public static class LoaderBenchmark
             var detection = new DataLoader<DetectionSample, DetectionBatch>(
                 new StandInDetectionDataset(new UnlabeledImageFolder(labeled, cache), DetectionAugmentation.ForTraining(transforms)),
                 samples => DetectionBatch.Collate(samples, transforms.SizeDivisibility), LoaderOptions(options, options.DetectionBatchSize));
-            var (detCount, detSeconds, detCpu) = Time(detection, b => b.Samples.Count, options.Batches, cancellation);
+            // As many detection images as pre-training samples, so both timings span similar work.
+            int detectionBatches = Math.Max(1, options.Batches * options.BatchSize / options.DetectionBatchSize);
+            var (detCount, detSeconds, detCpu) = Time(detection, b => b.Samples.Count, detectionBatches, cancellation);
             rows.Add(new LoaderBenchmarkRow("detection train input (resize, flip, normalise, pad)",
                 $"{transforms.MinSizeTrain[0]}-{transforms.MinSizeTrain[^1]} (max {transforms.MaxSizeTrain})", description(labeled), options.Workers, detCount, detSeconds, detCpu, "images"));
             Report(detection.BadSamples);

@@ -15,7 +15,7 @@ public sealed record LoaderBenchmarkOptions
     /// <summary>Detection images per batch (detectron2: 2 per GPU).</summary>
     public int DetectionBatchSize { get; init; } = 4;
 
-    /// <summary>Timed batches per loader measurement (after one warm-up batch).</summary>
+    /// <summary>Timed pre-training batches per loader measurement (after one warm-up batch); detection times as many images.</summary>
     public int Batches { get; init; } = 8;
 
     /// <summary>Timed ResNet-18 training steps per size (after one warm-up step); 0 skips the consumption rows.</summary>

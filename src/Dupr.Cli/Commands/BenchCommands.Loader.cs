@@ -14,7 +14,7 @@ public sealed partial class BenchCommands
         [Option("workers", Description = "Loader worker threads.")] int workers = 2,
         [Option("batch-size", Description = "Pre-training samples per batch, also the ResNet-18 step's batch.")] int batchSize = 32,
         [Option("detection-batch-size", Description = "Detection images per batch.")] int detectionBatchSize = 4,
-        [Option("batches", Description = "Timed batches per loader measurement (after one warm-up batch).")] int batches = 8,
+        [Option("batches", Description = "Timed pre-training batches per measurement (after one warm-up batch); detection times as many images.")] int batches = 8,
         [Option("train-steps", Description = "Timed ResNet-18 training steps per size (after one warm-up step); 0 skips them.")] int trainSteps = 3,
         [Option("skip-bad", Description = "Skip unreadable images (counted and reported at the end) instead of stopping with an error naming the file.")] bool skipBad = false,
         [Option("output", Description = "Also write the results as CSV to this file.")] string? output = null)

@@ -44,9 +44,6 @@ public sealed class DataLoader<TSample, TBatch> where TBatch : class, IBatch
         Options = options;
     }
 
-    /// <summary>Samples in the dataset.</summary>
-    public int SampleCount => _dataset.Count;
-
     /// <summary>Batches in one epoch.</summary>
     public int BatchesPerEpoch => Options.DropLast
         ? _dataset.Count / Options.BatchSize

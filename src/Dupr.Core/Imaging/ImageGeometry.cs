@@ -49,16 +49,6 @@ public static class ImageGeometry
         return resized.reshape(outShape).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Crop then resize (torchvision resized_crop).</summary>
-    public static Tensor ResizedCrop(Tensor image, int top, int left, int height, int width, int outHeight, int outWidth, bool antialias = true)
-    {
-        using var scope = NewDisposeScope();
-        return Resize(Crop(image, top, left, height, width), outHeight, outWidth, antialias).MoveToOuterDisposeScope();
-    }
-
     /// <summary>Mirrors left-right.</summary>
     public static Tensor HorizontalFlip(Tensor image) => image.flip(-1);
-
-    /// <summary>Mirrors top-bottom.</summary>
-    public static Tensor VerticalFlip(Tensor image) => image.flip(-2);
 }

@@ -40,7 +40,7 @@ public sealed class TwoViewBatch : IBatch
     /// <summary>Number of samples.</summary>
     public int Count => Indices.Count;
 
-    /// <summary>Stacks <paramref name="samples"/> into a batch (the loader's collate function).</summary>
+    /// <summary>Stacks <paramref name="samples"/> into a batch (the loader's collate function); the inputs stay the caller's.</summary>
     public static TwoViewBatch Collate(IReadOnlyList<TwoViewSample> samples)
     {
         using var scope = NewDisposeScope();

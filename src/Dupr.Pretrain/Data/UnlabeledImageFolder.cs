@@ -17,9 +17,6 @@ public sealed class UnlabeledImageFolder
     /// <summary>Number of images.</summary>
     public int Count => _index.Files.Count;
 
-    /// <summary>Whether the file listing came from the cache.</summary>
-    public bool IndexFromCache => _index.FromCache;
-
     /// <summary>Full path of image <paramref name="index"/>.</summary>
     public string PathOf(int index) => Path.Combine(Root, _index.Files[index]);
 

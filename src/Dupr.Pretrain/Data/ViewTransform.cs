@@ -30,9 +30,6 @@ public sealed class ViewTransform
             : null;
     }
 
-    /// <summary>The view size in pixels.</summary>
-    public int Size => _options.Size;
-
     /// <summary>A random view of <paramref name="image"/> (uint8 or float [3, H, W]); all randomness from <paramref name="rng"/>.</summary>
     public AugmentedView Apply(Tensor image, SampleRng rng)
     {

@@ -16,13 +16,13 @@ public sealed class DetectionBatch : IBatch
     /// <summary>(height, width) of each image before padding.</summary>
     public IReadOnlyList<(int Height, int Width)> ImageSizes { get; }
 
-    /// <summary>The samples (targets: boxes, classes, masks, ids); their images are the unpadded normalised ones.</summary>
+    /// <summary>The samples (targets: boxes, classes, masks, ids); each image is the unpadded view into <see cref="Images"/>.</summary>
     public IReadOnlyList<DetectionSample> Samples { get; }
 
     DetectionBatch(Tensor images, IReadOnlyList<(int, int)> sizes, IReadOnlyList<DetectionSample> samples) =>
         (Images, ImageSizes, Samples) = (images, sizes, samples);
 
-    /// <summary>Pads and stacks <paramref name="samples"/> (normalised float images) into a batch.</summary>
+    /// <summary>Pads and stacks <paramref name="samples"/> (normalised float images) into a batch; the inputs stay the caller's.</summary>
     public static DetectionBatch Collate(IReadOnlyList<DetectionSample> samples, int sizeDivisibility = 32, double padValue = 0)
     {
         if (samples.Count == 0) throw new ArgumentException("cannot batch zero samples", nameof(samples));
@@ -32,9 +32,18 @@ public sealed class DetectionBatch : IBatch
         Tensor first = samples[0].Image;
         using var scope = NewDisposeScope();
         Tensor images = full([samples.Count, first.shape[0], height, width], padValue, first.dtype, first.device);
+        // The batch's samples see their image as a view into the padded tensor: no second copy.
+        var kept = new List<DetectionSample>(samples.Count);
         for (int i = 0; i < samples.Count; i++)
-            images[i].narrow(1, 0, samples[i].Height).narrow(2, 0, samples[i].Width).copy_(samples[i].Image);
-        return new DetectionBatch(images.MoveToOuterDisposeScope(), samples.Select(s => (s.Height, s.Width)).ToList(), samples);
+        {
+            DetectionSample s = samples[i];
+            Tensor view = images[i].narrow(1, 0, s.Height).narrow(2, 0, s.Width);
+            view.copy_(s.Image);
+            kept.Add(s with { Image = view, Boxes = s.Boxes.alias(), Classes = s.Classes.alias(), Masks = s.Masks?.alias() });
+        }
+        var batch = new DetectionBatch(images, kept.Select(s => (s.Height, s.Width)).ToList(), kept);
+        scope.MoveToOuter(batch.Tensors);
+        return batch;
     }
 
     static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

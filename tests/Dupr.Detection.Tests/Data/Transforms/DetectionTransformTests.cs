@@ -123,8 +123,13 @@ public class DetectionTransformTests
             Boxes = zeros([0, 4]),
             Classes = zeros([0], ScalarType.Int64),
         };
-        using DetectionBatch batch = DetectionBatch.Collate([Make(50, 70, 1), Make(64, 33, 2)]);
+        DetectionSample[] inputs = [Make(50, 70, 1), Make(64, 33, 2)];
+        using DetectionBatch batch = DetectionBatch.Collate(inputs);
+        foreach (DetectionSample input in inputs) input.Dispose();
         Assert.Equal(new long[] { 2, 3, 64, 96 }, batch.Images.shape);
+        Assert.Equal(new long[] { 3, 64, 33 }, batch.Samples[1].Image.shape);
+        Assert.Equal(2, batch.Samples[1].Image.max().item<float>());
+        Assert.Equal(new long[] { 0, 4 }, batch.Samples[0].Boxes.shape);
         Assert.Equal(new[] { (50, 70), (64, 33) }, batch.ImageSizes);
         Assert.Equal(50 * 70 * 3, batch.Images[0].sum().item<float>());
         Assert.Equal(64 * 33 * 3 * 2, batch.Images[1].sum().item<float>());
