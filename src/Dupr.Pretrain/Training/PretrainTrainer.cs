@@ -72,7 +72,7 @@ public sealed class PretrainTrainer
             (start, skipped) = checkpoints.Load(model, optimizer);
             Log.Info($"resumed from {checkpoints.Latest} at iteration {start}");
         }
-        Log.Info($"pre-training {folder.Count} images ({(folder.IndexFromCache ? "cached index" : "indexed")}), batch {train.BatchSize} " +
+        Log.Info($"pre-training {folder.Count} images, batch {train.BatchSize} " +
                  $"({train.Accumulation} x {microBatch}), {maxIter} iterations ({stepsPerEpoch}/epoch), base lr {baseLr:G4}, device {_device}");
 
         var metrics = new MetricsCsv(run.PathOf("metrics.csv"), resumeIteration: start);
