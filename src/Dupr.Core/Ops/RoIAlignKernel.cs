@@ -279,6 +279,7 @@ internal static unsafe class RoIAlignKernel
     }
 
     /// <summary>dst[c * rows + r] = src[r * cols + c]: a [rows, cols] block into a [cols, rows] one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Transpose<T>(T* src, long rows, long cols, T* dst) where T : unmanaged
     {
         long r8 = 0, c8 = 0;
