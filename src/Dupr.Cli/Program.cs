@@ -21,6 +21,8 @@ public static class Program
         var app = builder.Build();
         app.UseFilter(new ErrorFilter());
         app.AddCommands<EnvCommand>();
+        app.AddSubCommand("bench", bench => bench.AddCommands<BenchCommands>())
+            .WithDescription("Benchmarks: performance of the ops and, later, the paper's evaluation suites.");
         app.Run();
         return Environment.ExitCode;
     }
