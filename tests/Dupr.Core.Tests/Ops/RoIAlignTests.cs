@@ -93,6 +93,19 @@ public class RoIAlignTests
     }
 
     [Fact]
+    public void GradientFlowsThroughAnIntermediateInput()
+    {
+        using var scope = NewDisposeScope();
+        var x = randn(1, 3, 12, 12).requires_grad_(true);
+        var boxes = tensor(new float[] { 0, 1, 2, 9, 10, 0, 4, 0, 11, 6 }).reshape(2, 5);
+        RoIAlign.Apply(x * 2, boxes, (3, 3), 1.0, 2, true).sum().backward();
+        var direct = x.detach().requires_grad_(true);
+        RoIAlign.Apply(direct, boxes, (3, 3), 1.0, 2, true).sum().backward();
+        Assert.True(x.grad!.allclose(2 * direct.grad!));
+        Assert.True(direct.grad!.abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
     public void EmptyBoxesGiveAnEmptyOutputAndZeroGradient()
     {
         using var scope = NewDisposeScope();
