@@ -75,7 +75,7 @@ internal static unsafe class RoIAlignKernel
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         long mapSize = plan.Batch * plan.Height * plan.Width;
-        if (channels == 0 || mapSize == 0) return;
+        if (channels == 0 || mapSize == 0 || (forward && plan.Boxes == 0)) return;   // backward must still write zeros
         int threads = Math.Max(1, torch.get_num_threads());
         // Two items per thread balance the load when cores are shared; at least 8 vectors of channels
         // each keep the per-call overhead small.
