@@ -204,6 +204,17 @@ def main():
         "note": "detectron2 assign_boxes_to_levels: floor(4 + log2(sqrt(area) / 224 + 1e-8)) clamped, float32",
     })
 
+    # torch's unstable CPU sort, which batched_nms's per-class path uses to merge: its order of ties.
+    arrays = []
+    for n in (3, 16, 17, 40, 300, 1500):
+        values = torch.randint(0, 9, (n,), generator=gen).float() / 8
+        if n >= 40:
+            values[torch.randint(0, n, (3,), generator=gen)] = float("nan")
+        arrays.append({"values": [v if v == v else "nan" for v in values.tolist()],
+                       "order": values.sort(descending=True)[1].tolist()})
+    write(out, "sort_ties_000.json", {"arrays": arrays,
+                                      "note": "torch.sort(descending=True), stable=False, on the CPU: the order of equal values; NaN as \"nan\""})
+
 
 if __name__ == "__main__":
     main()

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Dupr.Core.Ops;
 
@@ -49,6 +50,7 @@ internal sealed class AxisTaps<T> where T : unmanaged, IBinaryFloatingPointIeee7
     /// <paramref name="lowColumn"/> is 1 for x (columns) or 2 for y (rows); <paramref name="extent"/> is the
     /// feature map's width or height.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot on every call: skip the slow first JIT tier
     public static AxisTaps<T> Build(T[] rois, int lowColumn, int extent, int bins, double spatialScale, int samplingRatio, bool aligned)
     {
         int boxes = rois.Length / 5;
@@ -139,6 +141,7 @@ internal sealed class AxisTaps<T> where T : unmanaged, IBinaryFloatingPointIeee7
     /// and for every bin the position of its first index in its box's list. A bin's indices are
     /// consecutive, so they occupy consecutive positions.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (int[] BoxOffset, int[] Indices, int[] BinSlot) DistinctIndices()
     {
         var boxOffset = new int[Boxes + 1];

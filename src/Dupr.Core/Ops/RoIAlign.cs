@@ -8,12 +8,13 @@ namespace Dupr.Core.Ops;
 /// <remarks>
 /// Both implementations use the separability of bilinear RoIAlign (see <see cref="AxisTaps{T}"/>).
 /// On the CPU a hand-written SIMD kernel with a custom autograd node does the work; on other devices
-/// a gather + batched-matmul composition does. Measured on this project's 2-core CPU (2 threads,
-/// aligned, sampling_ratio 0, boxes from `dupr bench ops`), the kernel against the composition:
-/// 512 boxes 7x7 on 256x50x68: forward 3.6 ms vs 42 ms, forward+backward 7.7 ms vs 98 ms;
-/// 2000 boxes 14x14 on 1024x50x68: forward 0.42 s vs 2.3 s, forward+backward 1.1 s vs 6.2 s.
-/// The kernel visits only the few taps of each bin and streams channels; the composition pays for
-/// dense window matmuls, padding and the gathers.
+/// a gather + batched-matmul composition that autograd differentiates does. The kernel is the CPU
+/// choice because it is far faster there: `dupr bench ops --roi-align kernel|composition` on the
+/// shared 2-core development machine (2 threads, aligned, sampling_ratio 0, medians) gave, kernel vs
+/// composition, 512 boxes 7x7 on 1x256x50x68: forward 12 ms vs 338 ms, forward+backward 21 ms vs
+/// 2.6 s; 2000 boxes 14x14 on 1x1024x50x68: forward 0.62 s vs 17 s, forward+backward 0.84 s vs 12 s.
+/// The kernel reads only each bin's few taps and streams channels; the composition pays for dense
+/// window matmuls, padding, gathers and a scatter-add backward.
 /// </remarks>
 public static class RoIAlign
 {
@@ -67,7 +68,7 @@ public static class RoIAlign
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         // The plan is computed on the host in the features' precision, as torchvision's kernel does.
-        T[] rois = boxes.numel() == 0 ? [] : boxes.to_type(features.dtype).cpu().contiguous().data<T>().ToArray();
+        T[] rois = boxes.numel() == 0 ? [] : boxes.detach().to_type(features.dtype).cpu().contiguous().data<T>().ToArray();
         var plan = RoIAlignPlan<T>.Create(rois, features.size(0), (int)features.size(2), (int)features.size(3), outputSize,
             spatialScale, samplingRatio, aligned);
         if (!kernel) return RoIAlignMatmul.Forward(features, plan);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -20,7 +21,7 @@ namespace Dupr.Core.Ops;
 /// loops transposed.
 ///
 /// The channels are split into chunks, one work item each: an item copies its channels of the
-/// features to a channels-last scratch block, pools every box from it and writes its channels of the
+/// features to a channels-last block, pools every box from it and writes its channels of the
 /// output (or, backward, accumulates its channels of the gradient and writes them out). Items touch
 /// disjoint memory, so the backward needs no atomics and no per-thread gradient copies. No torch op
 /// runs in parallel next to the kernel: libtorch's OpenMP workers spin for milliseconds after each
@@ -34,14 +35,13 @@ internal static unsafe class RoIAlignKernel
         using var scope = NewDisposeScope();
         var features = input.contiguous();
         var output = empty([plan.Boxes, input.size(1), plan.PooledHeight, plan.PooledWidth], input.dtype, input.device);
-        var scratch = empty([input.numel()], input.dtype, input.device);
         switch (plan)
         {
             case RoIAlignPlan<float> p:
-                Run(p, (int)input.size(1), TensorMemory.Pointer<float>(features), TensorMemory.Pointer<float>(output), TensorMemory.Pointer<float>(scratch), forward: true);
+                Run(p, (int)input.size(1), TensorMemory.Pointer<float>(features), TensorMemory.Pointer<float>(output), forward: true);
                 break;
             case RoIAlignPlan<double> p:
-                Run(p, (int)input.size(1), TensorMemory.Pointer<double>(features), TensorMemory.Pointer<double>(output), TensorMemory.Pointer<double>(scratch), forward: true);
+                Run(p, (int)input.size(1), TensorMemory.Pointer<double>(features), TensorMemory.Pointer<double>(output), forward: true);
                 break;
             default: throw new NotSupportedException(plan.GetType().Name);
         }
@@ -54,14 +54,13 @@ internal static unsafe class RoIAlignKernel
         using var scope = NewDisposeScope();
         var grad = gradOutput.contiguous();
         var gradInput = empty(inputShape, gradOutput.dtype, gradOutput.device);
-        var scratch = empty([gradInput.numel()], gradOutput.dtype, gradOutput.device);
         switch (plan)
         {
             case RoIAlignPlan<float> p:
-                Run(p, (int)inputShape[1], TensorMemory.Pointer<float>(gradInput), TensorMemory.Pointer<float>(grad), TensorMemory.Pointer<float>(scratch), forward: false);
+                Run(p, (int)inputShape[1], TensorMemory.Pointer<float>(gradInput), TensorMemory.Pointer<float>(grad), forward: false);
                 break;
             case RoIAlignPlan<double> p:
-                Run(p, (int)inputShape[1], TensorMemory.Pointer<double>(gradInput), TensorMemory.Pointer<double>(grad), TensorMemory.Pointer<double>(scratch), forward: false);
+                Run(p, (int)inputShape[1], TensorMemory.Pointer<double>(gradInput), TensorMemory.Pointer<double>(grad), forward: false);
                 break;
             default: throw new NotSupportedException(plan.GetType().Name);
         }
@@ -70,21 +69,20 @@ internal static unsafe class RoIAlignKernel
 
     /// <summary>
     /// Runs every channel chunk. <paramref name="features"/> is the input [N, C, H, W] (forward) or its gradient
-    /// (backward, written); <paramref name="pooled"/> is the output [K, C, P, Q] (forward, written) or its gradient;
-    /// <paramref name="scratch"/> has room for N * C * H * W elements.
+    /// (backward, written); <paramref name="pooled"/> is the output [K, C, P, Q] (forward, written) or its gradient.
     /// </summary>
-    static void Run<T>(RoIAlignPlan<T> plan, int channels, T* features, T* pooled, T* scratch, bool forward)
+    static void Run<T>(RoIAlignPlan<T> plan, int channels, T* features, T* pooled, bool forward)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         long mapSize = plan.Batch * plan.Height * plan.Width;
-        if (channels == 0 || mapSize == 0) return;
+        if (channels == 0 || mapSize == 0 || (forward && plan.Boxes == 0)) return;   // backward must still write zeros
         int threads = Math.Max(1, torch.get_num_threads());
         // Two items per thread balance the load when cores are shared; at least 8 vectors of channels
         // each keep the per-call overhead small.
         int lanes = Vector<T>.Count;
         int chunk = Math.Min(channels, Math.Max(8 * lanes, (channels + 2 * threads - 1) / (2 * threads) + lanes - 1) / lanes * lanes);
         int items = (channels + chunk - 1) / chunk;
-        var state = new Chunks<T>(plan, channels, chunk, (nint)features, (nint)pooled, (nint)scratch);
+        var state = new Chunks<T>(plan, channels, chunk, (nint)features, (nint)pooled);
         if (Math.Min(threads, items) == 1)
         {
             for (int i = 0; i < items; i++) RunChunk(state, i, forward);
@@ -94,7 +92,7 @@ internal static unsafe class RoIAlignKernel
     }
 
     /// <summary>What every chunk of one call shares.</summary>
-    sealed record Chunks<T>(RoIAlignPlan<T> Plan, int Channels, int Chunk, nint Features, nint Pooled, nint Scratch)
+    sealed record Chunks<T>(RoIAlignPlan<T> Plan, int Channels, int Chunk, nint Features, nint Pooled)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -102,20 +100,31 @@ internal static unsafe class RoIAlignKernel
     {
         var plan = state.Plan;
         int c0 = item * state.Chunk, cn = Math.Min(state.Chunk, state.Channels - c0);
-        long pixels = (long)plan.Height * plan.Width;
-        T* features = (T*)state.Features + c0 * pixels;     // channel c0 of image 0; image stride Channels * pixels
-        T* block = (T*)state.Scratch + plan.Batch * pixels * c0;  // this chunk's [N, H, W, cn] block
-        long imageStride = state.Channels * pixels;
-        if (forward)
+        long pixels = (long)plan.Height * plan.Width, imageStride = state.Channels * pixels, blockSize = plan.Batch * pixels * cn;
+        T* features = (T*)state.Features + c0 * pixels;     // channel c0 of image 0
+        // The [N, H, W, cn] block comes from the shared pool: fresh memory for every call would cost
+        // page faults comparable to the copy itself on large maps.
+        T[] rented = ArrayPool<T>.Shared.Rent(checked((int)blockSize));
+        try
         {
-            for (long b = 0; b < plan.Batch; b++) Transpose(features + b * imageStride, cn, pixels, block + b * pixels * cn);
-            PoolChunk(plan, block, cn, state.Channels, c0, (T*)state.Pooled);
+            fixed (T* block = rented)
+            {
+                if (forward)
+                {
+                    for (long b = 0; b < plan.Batch; b++) Transpose(features + b * imageStride, cn, pixels, block + b * pixels * cn);
+                    PoolChunk(plan, block, cn, state.Channels, c0, (T*)state.Pooled);
+                }
+                else
+                {
+                    NativeMemory.Clear(block, (nuint)(blockSize * sizeof(T)));
+                    UnpoolChunk(plan, block, cn, state.Channels, c0, (T*)state.Pooled);
+                    for (long b = 0; b < plan.Batch; b++) Transpose(block + b * pixels * cn, pixels, cn, features + b * imageStride);
+                }
+            }
         }
-        else
+        finally
         {
-            NativeMemory.Clear(block, (nuint)(plan.Batch * pixels * cn * sizeof(T)));
-            UnpoolChunk(plan, block, cn, state.Channels, c0, (T*)state.Pooled);
-            for (long b = 0; b < plan.Batch; b++) Transpose(block + b * pixels * cn, pixels, cn, features + b * imageStride);
+            ArrayPool<T>.Shared.Return(rented);
         }
     }
 
@@ -279,6 +288,7 @@ internal static unsafe class RoIAlignKernel
     }
 
     /// <summary>dst[c * rows + r] = src[r * cols + c]: a [rows, cols] block into a [cols, rows] one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Transpose<T>(T* src, long rows, long cols, T* dst) where T : unmanaged
     {
         long r8 = 0, c8 = 0;
