@@ -53,7 +53,7 @@ public sealed class CocoDetectionDataset : IDataset<DetectionSample>
             Log.Warn($"{coco.Source}: left out {withoutValidPolygons} instance(s) whose polygons all have fewer than 3 points (as detectron2 does)");
         HasMasks = instances.All(i => i.Kept.Annotations.All(a => a.Polygons != null));
         var records = instances.Select(i => Record(i.Image, i.Kept.Annotations, imageRoot)).ToList();
-        Records = (options ?? DetectionDatasetOptions.Training).Select(records, coco.Source);
+        Records = (options ?? DetectionDatasetOptions.Training).Filter(records, coco.Source);
     }
 
     public DetectionSample Get(int index, SampleRng rng) => Records[index].Load(_augmentation, rng);

@@ -18,7 +18,7 @@ public sealed record DetectionDatasetOptions
     public static DetectionDatasetOptions Evaluation { get; } = new() { FilterEmpty = false };
 
     /// <summary>The records these options keep, in order; says how many were left out and why.</summary>
-    internal IReadOnlyList<DetectionRecord> Select(IReadOnlyList<DetectionRecord> records, string source)
+    internal IReadOnlyList<DetectionRecord> Filter(IReadOnlyList<DetectionRecord> records, string source)
     {
         if (!FilterEmpty) return records;
         DetectionRecord[] kept = records.Where(r => r.Count > 0).ToArray();

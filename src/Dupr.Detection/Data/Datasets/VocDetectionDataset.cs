@@ -47,7 +47,7 @@ public sealed class VocDetectionDataset : IDataset<DetectionSample>
                 records.Add(Record(kit, annotation, records.Count, classIndex));
         }
         string source = $"{devkit} ({string.Join(" + ", sets.Select(s => $"VOC{s.Year} {s.Split}"))})";
-        Records = (options ?? DetectionDatasetOptions.Training).Select(records, source);
+        Records = (options ?? DetectionDatasetOptions.Training).Filter(records, source);
     }
 
     public DetectionSample Get(int index, SampleRng rng) => Records[index].Load(_augmentation, rng);
