@@ -1,6 +1,6 @@
 namespace Dupr.Cli.Tests;
 
-/// <summary>Tests that redirect the process-wide console run one at a time.</summary>
+/// <summary>Tests that redirect the process-wide console, or run Program.Main in process (it reports through the process-wide Environment.ExitCode), run one at a time.</summary>
 [CollectionDefinition(Name)]
 public sealed class ConsoleCollection
 {

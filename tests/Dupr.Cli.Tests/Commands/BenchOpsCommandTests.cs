@@ -2,6 +2,7 @@ using Dupr.Tests;
 
 namespace Dupr.Cli.Tests.Commands;
 
+[Collection(ConsoleCollection.Name)]
 public class BenchOpsCommandTests
 {
     [Fact]
