@@ -4,7 +4,7 @@ namespace Dupr.Core.Training;
 public enum LrPolicy { Cosine, MultiStep, Constant }
 
 /// <summary>SGD and learning-rate schedule settings shared by pre-training and fine-tuning (detectron2's SOLVER).</summary>
-public sealed class SolverConfig
+public sealed record SolverConfig
 {
     /// <summary>Learning rate for <see cref="ReferenceBatchSize"/> images per step; scaled linearly with the real batch.</summary>
     public double BaseLr { get; set; } = 0.02;

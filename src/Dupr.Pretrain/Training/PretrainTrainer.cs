@@ -58,7 +58,7 @@ public sealed class PretrainTrainer
         if (stepsPerEpoch == 0)
             throw new DuprException($"{_options.Data}: {folder.Count} images make no full batch of {train.BatchSize}");
         long maxIter = _config.Solver.MaxIter > 0 ? _config.Solver.MaxIter : (long)train.Epochs * stepsPerEpoch;
-        var solver = CosineSolver(maxIter);
+        var solver = _config.Solver with { MaxIter = maxIter };
         double baseLr = LrSchedule.ScaledBaseLr(solver, train.BatchSize);
 
         Seeding.SeedAll(_options.Seed); // weight and memory-bank initialisation repeat per seed
@@ -165,17 +165,6 @@ public sealed class PretrainTrainer
             throw new DuprException($"{_options.Output} already holds a run with checkpoints; use --resume to continue it or choose a new --output");
         }
         return RunDirectory.Create(_options.Output, _config);
-    }
-
-    SolverConfig CosineSolver(long maxIter)
-    {
-        var s = _config.Solver;
-        return new SolverConfig
-        {
-            BaseLr = s.BaseLr, ReferenceBatchSize = s.ReferenceBatchSize, Momentum = s.Momentum, WeightDecay = s.WeightDecay,
-            MaxIter = maxIter, Policy = s.Policy, Steps = s.Steps, Gamma = s.Gamma, WarmupIters = s.WarmupIters,
-            WarmupFactor = s.WarmupFactor, CheckpointPeriod = s.CheckpointPeriod,
-        };
     }
 
     // Micro-batches from the given position on, across epochs.
