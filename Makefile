@@ -11,14 +11,25 @@ build:
 test:
 	dotnet test Dupr.sln -c $(CONFIG) --nologo -v quiet
 
-# The main job. Today: the runtime report and the synthetic world; pre-training, fine-tuning and
-# the report join as they land.
+RUNS   ?= runs/demo
+
+# The main job on the built-in synthetic data: the synthetic world, then mini MoCo v2 and mini DUPR
+# pre-training (about 5-10 minutes each on 2 cores). Fine-tuning, evaluation and the report table
+# join when the detectors land (issues 6 and 8). Re-running resumes finished or interrupted runs.
 demo: build
 	$(DUPR) env
 	$(DUPR) data synth --out $(DATA)
+	$(DUPR) pretrain --config configs/pretrain/mocov2_r18_mini.json --data $(DATA)/unlabeled --output $(RUNS)/mocov2 $(if $(wildcard $(RUNS)/mocov2/checkpoints/last_checkpoint),--resume)
+	$(DUPR) pretrain --config configs/pretrain/dupr_r18_mini.json --data $(DATA)/unlabeled --output $(RUNS)/dupr $(if $(wildcard $(RUNS)/dupr/checkpoints/last_checkpoint),--resume)
+	@echo "demo: backbones in $(RUNS)/mocov2/backbone.pth and $(RUNS)/dupr/backbone.pth; loss curves in $(RUNS)/*/metrics.csv"
 
+# Speed benchmarks; figures go to docs/BENCHMARKS.md by hand, CSVs to reports/bench.
 bench: build
-	$(DUPR) env
+	mkdir -p reports/bench
+	$(DUPR) bench ops --output reports/bench/ops.csv
+	$(DUPR) bench eval
+	$(DUPR) bench loader --output reports/bench/loader.csv
+	$(DUPR) bench pretrain --output reports/bench/pretrain.csv
 
 clean:
 	dotnet clean Dupr.sln -c $(CONFIG) --nologo -v quiet

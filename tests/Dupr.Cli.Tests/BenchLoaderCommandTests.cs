@@ -60,4 +60,24 @@ public class BenchLoaderCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("dupr: error: --data: /no/such/folder: folder not found", result.Stderr.Trim());
     }
+
+    [Fact]
+    public void DetectionRowReadsAGivenCocoFile()
+    {
+        using var temp = TestPaths.Temp();
+        string data = Directory.CreateDirectory(temp.File("images")).FullName;
+        WriteImages(data, 4);
+        File.WriteAllText(temp.File("instances.json"), """
+            {"images": [{"id": 1, "width": 56, "height": 40, "file_name": "img0.jpg"}, {"id": 2, "width": 56, "height": 44, "file_name": "img1.jpg"}],
+             "categories": [{"id": 1, "name": "thing"}],
+             "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [2, 3, 20, 10], "iscrowd": 0},
+                             {"id": 2, "image_id": 2, "category_id": 1, "bbox": [5, 5, 10, 10], "iscrowd": 0}]}
+            """);
+        var result = CliRunner.Run(["bench", "loader", "--data", data, "--coco-json", temp.File("instances.json"), "--coco-images", data, "--train-steps", "0", .. TinyRun]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("COCO instances.json", result.Stdout);
+
+        var alone = CliRunner.Run(["bench", "loader", "--data", data, "--coco-json", temp.File("instances.json")]);
+        Assert.Equal("dupr: error: --coco-json and --coco-images go together: give both or neither", alone.Stderr.Trim());
+    }
 }

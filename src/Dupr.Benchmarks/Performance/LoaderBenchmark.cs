@@ -2,6 +2,7 @@ using Dupr.Benchmarks.Synthetic;
 using Dupr.Core.Data;
 using Dupr.Core.Runtime;
 using Dupr.Detection.Data;
+using Dupr.Detection.Data.Datasets;
 using Dupr.Detection.Data.Transforms;
 using Dupr.Pretrain.Data;
 using TorchSharp;
@@ -25,7 +26,7 @@ public static class LoaderBenchmark
         string scratch = Path.Combine(Path.GetTempPath(), $"dupr-bench-loader-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
-            var (small, large, labeled, description) = Sources(options, scratch);
+            var (small, large, description) = Sources(options, scratch);
             string cache = Path.Combine(scratch, "index");
             var rows = new List<LoaderBenchmarkRow>();
             var consumption = new Dictionary<int, double>();
@@ -53,15 +54,16 @@ public static class LoaderBenchmark
             }
 
             var transforms = new DetectionTransformOptions();
+            var (json, imageFolder, labeled) = DetectionSource(options, scratch);
             Log.Info("detection training input ...");
             var detection = new DataLoader<DetectionSample, DetectionBatch>(
-                new StandInDetectionDataset(new UnlabeledImageFolder(labeled, cache), DetectionAugmentation.ForTraining(transforms)),
+                new CocoDetectionDataset(json, imageFolder, DetectionAugmentation.ForTraining(transforms)),
                 samples => DetectionBatch.Collate(samples, transforms.SizeDivisibility), LoaderOptions(options, options.DetectionBatchSize));
             // As many detection images as pre-training samples, so both timings span similar work.
             int detectionBatches = Math.Max(1, options.Batches * options.BatchSize / options.DetectionBatchSize);
             var (detCount, detSeconds, detCpu) = Time(detection, b => b.Samples.Count, detectionBatches, cancellation);
-            rows.Add(new LoaderBenchmarkRow("detection train input (resize, flip, normalise, pad)",
-                $"{transforms.MinSizeTrain[0]}-{transforms.MinSizeTrain[^1]} (max {transforms.MaxSizeTrain})", description(labeled), options.Workers, detCount, detSeconds, detCpu, "images"));
+            rows.Add(new LoaderBenchmarkRow("detection train input (COCO: decode, resize, flip, normalise, pad)",
+                $"{transforms.MinSizeTrain[0]}-{transforms.MinSizeTrain[^1]} (max {transforms.MaxSizeTrain})", labeled, options.Workers, detCount, detSeconds, detCpu, "images"));
             Report(detection.BadSamples);
             return rows;
         }
@@ -74,26 +76,43 @@ public static class LoaderBenchmark
     static DataLoaderOptions LoaderOptions(LoaderBenchmarkOptions options, int batchSize) =>
         new() { BatchSize = batchSize, Workers = options.Workers, Seed = options.Seed, SkipBad = options.SkipBad };
 
-    // The user's folder serves every row; otherwise the default world (128 px) for its own size and
-    // detection, and an ImageNet-like world (448 px nominal, 336-560 px sides) for 224 px views, so
-    // decoding costs what it costs on ImageNet-sized JPEGs.
-    static (string Small, string Large, string Labeled, Func<string, string> Describe) Sources(LoaderBenchmarkOptions options, string scratch)
+    // The user's folder serves every pre-training row; otherwise the default world (128 px) for its own
+    // size, and an ImageNet-like world (448 px nominal, 336-560 px sides) for 224 px views, so decoding
+    // costs what it costs on ImageNet-sized JPEGs.
+    static (string Small, string Large, Func<string, string> Describe) Sources(LoaderBenchmarkOptions options, string scratch)
     {
         if (options.Data != null)
         {
             string data = Path.GetFullPath(options.Data);
-            return (data, data, data, _ => data);
+            return (data, data, _ => data);
         }
         Log.Info("generating synthetic images for the benchmark ...");
-        string small = Path.Combine(scratch, "world-128"), large = Path.Combine(scratch, "world-448");
-        var smallWorld = new SyntheticWorldOptions { Train = 64, Val = 1, Unlabeled = 256, Seed = options.Seed };
+        string small = Path.Combine(scratch, SmallWorldFolder), large = Path.Combine(scratch, "world-448");
+        var smallWorld = SmallWorld(options) with { Unlabeled = 256 };
         var largeWorld = new SyntheticWorldOptions { Train = 1, Val = 1, Unlabeled = 128, Size = 448, Seed = options.Seed };
         SyntheticWorld.Generate(smallWorld, small);
         SyntheticWorld.Generate(largeWorld, large);
-        return (Path.Combine(small, "unlabeled"), Path.Combine(large, "unlabeled"), Path.Combine(small, "coco", "train"),
+        return (Path.Combine(small, "unlabeled"), Path.Combine(large, "unlabeled"),
             folder => folder.StartsWith(large, StringComparison.Ordinal)
                 ? $"synthetic JPEG, {largeWorld.Size * 3 / 4}-{largeWorld.Size * 5 / 4} px"
                 : $"synthetic JPEG, {smallWorld.Size * 3 / 4}-{smallWorld.Size * 5 / 4} px");
+    }
+
+    const string SmallWorldFolder = "world-128";
+
+    // The default world's labeled part: 64 training images with boxes and polygons.
+    static SyntheticWorldOptions SmallWorld(LoaderBenchmarkOptions options) => new() { Train = 64, Val = 1, Unlabeled = 0, Seed = options.Seed };
+
+    // The user's COCO file, else the default world's COCO train split (generated here when the
+    // pre-training rows read the user's folder).
+    static (string Json, string Images, string Description) DetectionSource(LoaderBenchmarkOptions options, string scratch)
+    {
+        if (options.CocoJson != null) return (options.CocoJson, options.CocoImages!, $"COCO {Path.GetFileName(options.CocoJson)}");
+        string world = Path.Combine(scratch, SmallWorldFolder);
+        SyntheticWorldOptions labeled = SmallWorld(options);
+        if (options.Data != null) SyntheticWorld.Generate(labeled, world);
+        return (Path.Combine(world, "coco", "annotations", "instances_train.json"), Path.Combine(world, "coco", "train"),
+            $"synthetic COCO, {labeled.Size * 3 / 4}-{labeled.Size * 5 / 4} px");
     }
 
     // Wall time of `batches` batches after a one-batch warm-up, epochs chained as needed; the

@@ -3,8 +3,14 @@ namespace Dupr.Benchmarks.Performance;
 /// <summary>What `dupr bench loader` measures and on which data.</summary>
 public sealed record LoaderBenchmarkOptions
 {
-    /// <summary>A folder of images to load; null generates two synthetic worlds (default 128 px, and ImageNet-like 448 px) in a temporary folder.</summary>
+    /// <summary>A folder of images for the pre-training rows; null generates two synthetic worlds (default 128 px, and ImageNet-like 448 px) in a temporary folder.</summary>
     public string? Data { get; init; }
+
+    /// <summary>A COCO instances file for the detection row (with <see cref="CocoImages"/>); null uses a generated synthetic world's COCO train split.</summary>
+    public string? CocoJson { get; init; }
+
+    /// <summary>The image folder of <see cref="CocoJson"/>.</summary>
+    public string? CocoImages { get; init; }
 
     /// <summary>Loader worker threads.</summary>
     public int Workers { get; init; } = 2;
@@ -34,6 +40,7 @@ public sealed record LoaderBenchmarkOptions
         if (BatchSize < 1) throw new Core.Runtime.DuprException($"--batch-size: must be at least 1, got {BatchSize}");
         if (DetectionBatchSize < 1) throw new Core.Runtime.DuprException($"--detection-batch-size: must be at least 1, got {DetectionBatchSize}");
         if (Batches < 1) throw new Core.Runtime.DuprException($"--batches: must be at least 1, got {Batches}");
+        if ((CocoJson == null) != (CocoImages == null)) throw new Core.Runtime.DuprException("--coco-json and --coco-images go together: give both or neither");
         if (TrainSteps < 0) throw new Core.Runtime.DuprException($"--train-steps: must be non-negative, got {TrainSteps}");
     }
 }

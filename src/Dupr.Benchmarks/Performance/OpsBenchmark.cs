@@ -87,9 +87,7 @@ public static class OpsBenchmark
             action();
             times.Add(watch.Elapsed.TotalMilliseconds);
         }
-        times.Sort();
-        double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
-        return new OpsTiming(name, times.Count, median, times[0]);
+        return new OpsTiming(name, times.Count, Statistics.Median(times), times.Min());
     }
 
     static Row RoIAlignRow(int boxes, int size, int channels, bool backward) => new(

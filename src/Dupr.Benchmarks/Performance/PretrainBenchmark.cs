@@ -56,8 +56,8 @@ public static class PretrainBenchmark
                 optimizer.zero_grad();
             }, device);
             for (int i = 0; i < 2; i++) { Step(); Backbones(); }
-            double step = Median(Enumerable.Range(0, repeats).Select(_ => Step()));
-            double backbone = Median(Enumerable.Range(0, repeats).Select(_ => Backbones()));
+            double step = Statistics.Median(Enumerable.Range(0, repeats).Select(_ => Step()));
+            double backbone = Statistics.Median(Enumerable.Range(0, repeats).Select(_ => Backbones()));
             rows.Add(new PretrainBenchmarkRow(name, step, backbone, config.Train.BatchSize / step, PeakMemory.Bytes()));
         }
         return rows;
@@ -98,11 +98,5 @@ public static class PretrainBenchmark
         action();
         if (device.type == DeviceType.CUDA) cuda.synchronize(device);
         return clock.Elapsed.TotalSeconds;
-    }
-
-    static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

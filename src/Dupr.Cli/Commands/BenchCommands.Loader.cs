@@ -7,10 +7,12 @@ namespace Dupr.Cli.Commands;
 /// <summary>`dupr bench ...`: performance benchmarks (this part: the data loaders).</summary>
 public sealed partial class BenchCommands
 {
-    [Command("loader", Description = "Measure data-loading throughput: the pre-training two-view pipeline (MoCo v2, and with RandAugment) at 224 px and at the synthetic world's 128 px, the detection training input, and the images/s a ResNet-18 training step consumes at the same sizes (the loader should deliver at least 2x).")]
+    [Command("loader", Description = "Measure data-loading throughput: the pre-training two-view pipeline (MoCo v2, and with RandAugment) at 224 px and at the synthetic world's 128 px, the detection training input (a COCO dataset), and the images/s a ResNet-18 training step consumes at the same sizes (the loader should deliver at least 2x).")]
     public void Loader(
         GlobalOptions global,
-        [Option("data", Description = "Folder of images to load (recursive JPEG/PNG); default: synthetic images generated in a temporary folder.")] string? data = null,
+        [Option("data", Description = "Folder of images for the pre-training rows (recursive JPEG/PNG); default: synthetic images generated in a temporary folder.")] string? data = null,
+        [Option("coco-json", Description = "COCO (or LVIS) instances file for the detection row, with --coco-images; default: a generated synthetic world's COCO train split.")] string? cocoJson = null,
+        [Option("coco-images", Description = "Image folder of --coco-json.")] string? cocoImages = null,
         [Option("workers", Description = "Loader worker threads.")] int workers = 2,
         [Option("batch-size", Description = "Pre-training samples per batch, also the ResNet-18 step's batch.")] int batchSize = 32,
         [Option("detection-batch-size", Description = "Detection images per batch.")] int detectionBatchSize = 4,
@@ -21,9 +23,11 @@ public sealed partial class BenchCommands
     {
         RuntimeOptions runtime = global.ToRuntimeOptions();
         if (data != null && !Directory.Exists(data)) throw new DuprException($"--data: {data}: folder not found");
+        if (cocoJson != null && !File.Exists(cocoJson)) throw new DuprException($"--coco-json: {cocoJson}: file not found");
+        if (cocoImages != null && !Directory.Exists(cocoImages)) throw new DuprException($"--coco-images: {cocoImages}: folder not found");
         var options = new LoaderBenchmarkOptions
         {
-            Data = data, Workers = workers, BatchSize = batchSize, DetectionBatchSize = detectionBatchSize,
+            Data = data, CocoJson = cocoJson, CocoImages = cocoImages, Workers = workers, BatchSize = batchSize, DetectionBatchSize = detectionBatchSize,
             Batches = batches, TrainSteps = trainSteps, Seed = runtime.Seed, SkipBad = skipBad,
         };
         options.Validate();

@@ -23,8 +23,8 @@ public sealed class PretrainCommand
         var recipe = ConfigLoader.Load<PretrainConfig>(config, set);
         var device = runtime.Apply();
         var options = new PretrainRunOptions { Data = data, Output = output, Resume = resume, SkipBad = skipBad, Seed = runtime.Seed };
-        using var interrupt = new CtrlC();
-        var result = new PretrainTrainer(recipe, options, device).Run(interrupt.Token);
+        using var stop = new StopSignals();
+        var result = new PretrainTrainer(recipe, options, device).Run(stop.Token);
         if (result.Interrupted)
             throw new DuprException($"interrupted at iteration {result.Iterations}/{result.MaxIter}; continue with --resume");
         Console.WriteLine($"pre-training finished: {result.Iterations} iterations, {result.ImagesPerSecond:0.0} images/s");

@@ -24,6 +24,12 @@ public sealed record DetectionSample : IDisposable
     /// <summary>Bitmap masks [N, H, W] uint8 (0/1), e.g. decoded crowd RLEs; null when the dataset has none.</summary>
     public Tensor? Masks { get; init; }
 
+    /// <summary>
+    /// VOC "difficult" flags [N] bool: instances kept as training targets (as detectron2 does) that VOC
+    /// evaluation ignores; null when the dataset has no such flags.
+    /// </summary>
+    public Tensor? Difficult { get; init; }
+
     /// <summary>The dataset's image id (COCO image id, or the VOC image's index).</summary>
     public long ImageId { get; init; }
 
@@ -43,7 +49,17 @@ public sealed record DetectionSample : IDisposable
     public int Count => (int)Boxes.shape[0];
 
     /// <summary>Every tensor the sample holds.</summary>
-    public IEnumerable<Tensor> Tensors => Masks is null ? [Image, Boxes, Classes] : [Image, Boxes, Classes, Masks];
+    public IEnumerable<Tensor> Tensors
+    {
+        get
+        {
+            yield return Image;
+            yield return Boxes;
+            yield return Classes;
+            if (Masks is not null) yield return Masks;
+            if (Difficult is not null) yield return Difficult;
+        }
+    }
 
     public void Dispose()
     {

@@ -34,7 +34,7 @@ public sealed class CocoReaderTests
         CocoDataset d = Parse(Lvis);
         Assert.Equal([2L, 1L], d.Images.Select(i => i.Id));
         Assert.Equal(new CocoImage(2, 12, 10, "b.jpg"), d.Images[0]);
-        Assert.Null(d.Images[1].FileName);
+        Assert.Equal(new CocoImage(1, 9, 8, null, "u"), d.Images[1]);
         CocoAnnotation a = d.Annotations[0];
         Assert.Equal((5L, 2L, 7L, false), (a.Id, a.ImageId, a.CategoryId, a.IsCrowd));
         Assert.Equal(new BoxXywh(1, 2.5, 3, 4), a.Bbox);

@@ -83,6 +83,20 @@ public class PretrainTrainerTests : IClassFixture<PretrainTrainerTests.World>
     }
 
     [Fact]
+    public void NonFiniteLossStopsWithTheTermAndKeepsTheLastGoodCheckpoint()
+    {
+        using var temp = TestPaths.Temp();
+        var exploding = Tiny(20);
+        exploding.Solver.BaseLr = 1e30;
+        exploding.Solver.CheckpointPeriod = 1;
+        var error = Assert.Throws<DuprException>(() => new PretrainTrainer(exploding, Options(temp.Path), CPU).Run());
+        Assert.Matches(@"^loss '\w+' became (NaN|-?Infinity|∞|-∞) at iteration \d+; training stopped \(the last good checkpoint is .*iter_\d{7}", error.Message);
+        var resumable = new PretrainCheckpoint(temp.Path).Latest;
+        Assert.NotNull(resumable);
+        Assert.True(File.Exists(Path.Combine(resumable, "model.dat")));
+    }
+
+    [Fact]
     public void ExistingRunIsNotOverwrittenWithoutResume()
     {
         using var temp = TestPaths.Temp();

@@ -71,7 +71,7 @@ public static class CocoReader
     {
         long? id = null;
         int? width = null, height = null;
-        string? fileName = null;
+        string? fileName = null, cocoUrl = null;
         while (json.NextProperty() is string key)
         {
             switch (key)
@@ -80,10 +80,11 @@ public static class CocoReader
                 case "width": width = ReadSize(json, key); break;
                 case "height": height = ReadSize(json, key); break;
                 case "file_name": fileName = json.ReadOptionalString(key); break;
+                case "coco_url": cocoUrl = json.ReadOptionalString(key); break;
                 default: json.SkipValue(); break;
             }
         }
-        return new CocoImage(Required(id, "id"), Required(width, "width"), Required(height, "height"), fileName);
+        return new CocoImage(Required(id, "id"), Required(width, "width"), Required(height, "height"), fileName, cocoUrl);
     }
 
     static CocoCategory ReadCategory(JsonStream json, JsonEntry entry)

@@ -20,6 +20,7 @@ public static class CocoWriter
             json.WritePropertyName("width"); json.WriteValue(image.Width);
             json.WritePropertyName("height"); json.WriteValue(image.Height);
             if (image.FileName != null) { json.WritePropertyName("file_name"); json.WriteValue(image.FileName); }
+            if (image.CocoUrl != null) { json.WritePropertyName("coco_url"); json.WriteValue(image.CocoUrl); }
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -43,7 +43,7 @@ public sealed class DetectionAugmentation
         return result;
     }
 
-    /// <summary>Clips boxes to the image and drops instances whose box is empty after clipping (with their masks).</summary>
+    /// <summary>Clips boxes to the image and drops instances whose box is empty after clipping (with their masks and flags).</summary>
     public static DetectionSample DropEmpty(DetectionSample sample, double threshold = 1e-5)
     {
         using var scope = NewDisposeScope();
@@ -58,6 +58,7 @@ public sealed class DetectionAugmentation
             Classes = sample.Classes[keep],
             Polygons = sample.Polygons is null ? null : kept.Select(i => sample.Polygons[(int)i]).ToList(),
             Masks = sample.Masks?[keep],
+            Difficult = sample.Difficult?[keep],
         };
         scope.MoveToOuter(result.Tensors);
         return result;

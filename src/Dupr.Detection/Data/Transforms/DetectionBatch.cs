@@ -39,7 +39,7 @@ public sealed class DetectionBatch : IBatch
             DetectionSample s = samples[i];
             Tensor view = images[i].narrow(1, 0, s.Height).narrow(2, 0, s.Width);
             view.copy_(s.Image);
-            kept.Add(s with { Image = view, Boxes = s.Boxes.alias(), Classes = s.Classes.alias(), Masks = s.Masks?.alias() });
+            kept.Add(s with { Image = view, Boxes = s.Boxes.alias(), Classes = s.Classes.alias(), Masks = s.Masks?.alias(), Difficult = s.Difficult?.alias() });
         }
         var batch = new DetectionBatch(images, kept.Select(s => (s.Height, s.Width)).ToList(), kept);
         scope.MoveToOuter(batch.Tensors);

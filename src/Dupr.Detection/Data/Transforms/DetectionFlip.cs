@@ -24,6 +24,7 @@ public static class DetectionFlip
             Classes = sample.Classes.alias(),
             Polygons = sample.Polygons?.Select(p => p.Map((x, y) => (width - x, y))).ToList(),
             Masks = sample.Masks is null ? null : ImageGeometry.HorizontalFlip(sample.Masks).contiguous(),
+            Difficult = sample.Difficult?.alias(),
         };
         scope.MoveToOuter(result.Tensors);
         return result;
@@ -35,5 +36,6 @@ public static class DetectionFlip
         Boxes = sample.Boxes.alias(),
         Classes = sample.Classes.alias(),
         Masks = sample.Masks?.alias(),
+        Difficult = sample.Difficult?.alias(),
     };
 }

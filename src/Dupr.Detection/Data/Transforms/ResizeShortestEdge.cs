@@ -73,6 +73,7 @@ public sealed class ResizeShortestEdge
             Classes = sample.Classes.alias(),
             Polygons = sample.Polygons?.Select(p => p.Map((x, y) => (x * sx, y * sy))).ToList(),
             Masks = sample.Masks is null ? null : ImageGeometry.ResizeNearest(sample.Masks, height, width),
+            Difficult = sample.Difficult?.alias(),
         };
         scope.MoveToOuter(result.Tensors);
         return result;

@@ -23,6 +23,7 @@ public class DetectionTransformTests
             Classes = tensor(new long[] { 3, 1 }),
             Polygons = [new InstancePolygons([[12, 8, 30, 8, 30, 24, 12, 24]]), new InstancePolygons([[70, 10, 80, 10, 80, 20]])],
             Masks = masks,
+            Difficult = tensor(new[] { true, false }),
             ImageId = 42,
             OriginalSize = (40, 60),
         };
@@ -73,6 +74,7 @@ public class DetectionTransformTests
         Assert.Equal(new long[] { 3 }, output.Classes.data<long>().ToArray());
         Assert.Single(output.Polygons!);
         Assert.Equal(new long[] { 1, 80, 120 }, output.Masks!.shape);
+        Assert.Equal([true], output.Difficult!.data<bool>().ToArray());
         Assert.Equal(ScalarType.Float32, output.Image.dtype);
         // Black is -mean/std, white (255 - mean)/std.
         Assert.Equal(-123.675f / 58.395f, output.Image[0, 0, 0].item<float>(), 1e-5f);
