@@ -10,6 +10,9 @@ namespace Dupr.Detection.Config;
 /// </summary>
 public sealed class DetectionConfig
 {
+    /// <summary>The VOC image sets to train and test on, and the class names.</summary>
+    public DatasetSection Datasets { get; set; } = new();
+
     public ResNetSection Backbone { get; set; } = new();
     public AnchorSection Anchors { get; set; } = new();
     public RpnSection Rpn { get; set; } = new();
@@ -34,6 +37,10 @@ public sealed class DetectionConfig
         if (RoiHeads.NumClasses < 1) throw new DuprException($"roi_heads.num_classes must be positive, got {RoiHeads.NumClasses}");
         if (Rpn.BboxRegWeights.Count != 4 || RoiHeads.BboxRegWeights.Count != 4)
             throw new DuprException("rpn.bbox_reg_weights and roi_heads.bbox_reg_weights need 4 values (wx, wy, ww, wh)");
+        DatasetSection.ParseSets(Datasets.Train, "datasets.train");
+        DatasetSection.ParseSets(Datasets.Test, "datasets.test");
+        if (Datasets.ClassNames.Count > 0 && Datasets.ClassNames.Count != RoiHeads.NumClasses)
+            throw new DuprException($"datasets.class_names has {Datasets.ClassNames.Count} names but roi_heads.num_classes is {RoiHeads.NumClasses}");
         if (Train.BatchSize < 1) throw new DuprException($"train.batch_size must be positive, got {Train.BatchSize}");
         if (Solver.MaxIter < 1) throw new DuprException($"solver.max_iter must be positive, got {Solver.MaxIter}");
     }
