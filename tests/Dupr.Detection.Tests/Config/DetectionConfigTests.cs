@@ -50,4 +50,13 @@ public class DetectionConfigTests
         var config = new DetectionConfig { Rpn = new RpnSection { InFeatures = ["res5"] } };
         Assert.Throws<Dupr.Core.Runtime.DuprException>(config.Validate);
     }
+
+    [Fact]
+    public void AResolvedConfigLoadsBack()
+    {
+        using var temp = TestPaths.Temp();
+        var mini = ConfigLoader.Load<DetectionConfig>(Path.Combine(ConfigDir, "voc_faster_rcnn_r18_c4_mini.json"));
+        File.WriteAllText(temp.File("config.json"), ConfigLoader.Serialize(mini));
+        Assert.Equal(ConfigLoader.Serialize(mini), ConfigLoader.Serialize(ConfigLoader.Load<DetectionConfig>(temp.File("config.json"))));
+    }
 }
