@@ -22,6 +22,8 @@ public static class Program
         app.UseFilter(new ErrorFilter());
         app.AddCommands<EnvCommand>();
         app.AddCommands<PretrainCommand>();
+        app.AddCommands<FinetuneCommand>();
+        app.AddCommands<InferCommand>();
         app.AddSubCommand("data", x => x.AddCommands<DataCommands>()).WithDescription("Dataset tools: generate the synthetic world.");
         app.AddSubCommand("evaluate", x => x.AddCommands<EvaluateCommands>())
             .WithDescription("Evaluate detection results: COCO (bbox, segm) as pycocotools does, Pascal VOC as detectron2 does.");

@@ -52,9 +52,12 @@ public sealed class EvaluateCommands
         [Option("year", Description = "VOC year of the devkit folder, e.g. 2007 or 2012.")] string year = "2007",
         [Option("split", Description = "Image set in ImageSets/Main, e.g. test or val.")] string split = "test",
         [Option("metric", Description = "07 (11-point, detectron2's choice for VOC2007) or area (VOC2010+); default: 07 for 2007, else area.")] string? metric = null,
-        [Option("output", Description = "Also write the metrics (AP, AP50, AP75 and per-class AP50, in percent) to this JSON file.")] string? output = null)
+        [Option("output", Description = "Also write the metrics (AP, AP50, AP75 and per-class AP50, in percent) to this JSON file.")] string? output = null,
+        [Option("classes", Description = "Comma-separated class names of the results files (default: the 20 VOC classes), e.g. circle,square for the synthetic world.")] string? classes = null)
     {
         RuntimeOptions options = global.ToRuntimeOptions();
+        IReadOnlyList<string> classNames = classes is null ? VocClasses.Names : classes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (classNames.Count == 0) throw new DuprException("--classes: no class names given");
         VocMetric voc = (metric ?? (year == "2007" ? "07" : "area")) switch
         {
             "07" => VocMetric.ElevenPoint,
@@ -64,9 +67,9 @@ public sealed class EvaluateCommands
         var clock = Stopwatch.StartNew();
         VocDevkit kit = VocDevkit.Open(devkit, year);
         IReadOnlyList<VocAnnotation> annotations = kit.ReadAnnotations(split);
-        VocDetections detections = VocResultsReader.Read(results, VocClasses.Names);
+        VocDetections detections = VocResultsReader.Read(results, classNames);
         Log.Info($"VOC{year} {split}: {annotations.Count} images; read in {clock.Elapsed.TotalSeconds:0.00}s; metric {VocReport.MetricName(voc)}");
-        VocEvalResult result = VocEvaluator.Evaluate(annotations, detections, voc, VocClasses.Names, options.Threads);
+        VocEvalResult result = VocEvaluator.Evaluate(annotations, detections, voc, classNames, options.Threads);
 
         Console.WriteLine(VocReport.Table(result));
         if (output != null) WriteJson(output, VocReport.ToJson(result, devkit, year, split, results));

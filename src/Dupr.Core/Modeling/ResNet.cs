@@ -21,9 +21,9 @@ public sealed class ResNet : Backbone
     private readonly Conv2d conv1;
     private readonly nn.Module<Tensor, Tensor> bn1;
     private readonly Sequential layer1;
-    private readonly Sequential layer2;
-    private readonly Sequential layer3;
-    private readonly Sequential layer4;
+    private readonly Sequential? layer2;
+    private readonly Sequential? layer3;
+    private readonly Sequential? layer4;
     private readonly Linear? fc;
 
     private readonly OrderedDictionary<string, FeatureSpec> allShapes = new();
@@ -45,16 +45,19 @@ public sealed class ResNet : Backbone
         bn1 = Norms.Create(NormOf(1), width);
         allShapes["stem"] = new FeatureSpec(width, 4);
 
-        var layers = new Sequential[4];
+        // detectron2 builds no stage past the deepest output; the C4 detector moves res5 into its box head.
+        // layer1 always exists (it is not nullable and costs little).
+        int stages = config.OnlyUpToOutFeatures ? config.OutFeatures.Max(StageIndex) : 4;
+        var layers = new Sequential?[4];
         long channels = width;
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < Math.Max(stages, 1); i++)
         {
             long planes = width << i;
             layers[i] = ResNetStage.Create(block, channels, planes, blocks[i], i == 0 ? 1 : 2, NormOf(i + 2));
             channels = planes * expansion;
             allShapes[StageNames[i + 1]] = new FeatureSpec(channels, 4 << i);
         }
-        (layer1, layer2, layer3, layer4) = (layers[0], layers[1], layers[2], layers[3]);
+        (layer1, layer2, layer3, layer4) = (layers[0]!, layers[1], layers[2], layers[3]);
         if (config.NumClasses is int classes)
         {
             fc = nn.Linear(channels, classes);
@@ -63,7 +66,7 @@ public sealed class ResNet : Backbone
         RegisterComponents();
 
         foreach (string name in config.OutFeatures.OrderBy(allShapes.IndexOf)) outputShapes[name] = allShapes[name];
-        InitializeWeights();
+        ResNetStage.InitializeWeights(this);
         Freeze(config.FreezeAt);
     }
 
@@ -87,11 +90,11 @@ public sealed class ResNet : Backbone
         var outputs = new OrderedDictionary<string, Tensor>();
         var x = nn.functional.max_pool2d(nn.functional.relu(bn1.call(conv1.call(input))), 3, stride: 2, padding: 1);
         if (names.Contains("stem")) outputs["stem"] = x;
-        Sequential[] layers = [layer1, layer2, layer3, layer4];
+        Sequential?[] layers = [layer1, layer2, layer3, layer4];
         // Stop after the deepest stage asked for: later stages would be computed for nothing.
         for (int i = 0; i < last; i++)
         {
-            x = layers[i].call(x);
+            x = layers[i]!.call(x);
             if (names.Contains(StageNames[i + 1])) outputs[StageNames[i + 1]] = x;
         }
         if (names.Contains(LogitsName))
@@ -103,21 +106,15 @@ public sealed class ResNet : Backbone
     /// <summary>How many stages after the stem a feature needs: stem 0, res2..res5 1..4, fc all 4.</summary>
     private static int StageIndex(string name) => name == LogitsName ? 4 : Array.IndexOf(Stages, name);
 
-    private void InitializeWeights()
-    {
-        // torchvision's and detectron2's (c2_msra_fill) convolution init; norms start as identity by default.
-        using var _ = no_grad();
-        foreach (var (_, module) in named_modules())
-            if (module is Conv2d conv)
-                nn.init.kaiming_normal_(conv.weight!, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
-    }
+    private Sequential?[] BuiltLayers => [layer1, layer2, layer3, layer4];
+
 
     private void Freeze(int freezeAt)
     {
         var frozen = new List<nn.Module>();
         if (freezeAt >= 1) frozen.AddRange([conv1, bn1]);
-        Sequential[] layers = [layer1, layer2, layer3, layer4];
-        for (int i = 0; i + 2 <= freezeAt; i++) frozen.Add(layers[i]);
+        for (int i = 0; i + 2 <= freezeAt; i++)
+            if (BuiltLayers[i] is Sequential layer) frozen.Add(layer);
         foreach (var module in frozen)
             foreach (var parameter in module.parameters())
                 parameter.requires_grad = false;

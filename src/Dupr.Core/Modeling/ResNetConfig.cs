@@ -17,6 +17,9 @@ public sealed record ResNetConfig
     /// <summary>Features forward returns: any of stem, res2..res5 and (with <see cref="NumClasses"/>) fc.</summary>
     public List<string> OutFeatures { get; init; } = ["res2", "res3", "res4", "res5"];
 
+    /// <summary>Build no stage past the deepest of <see cref="OutFeatures"/> (detectron2's ResNet; the C4 detector's res5 lives in its box head).</summary>
+    public bool OnlyUpToOutFeatures { get; init; }
+
     /// <summary>Classes of the fc head (null: no head), so the module can also hold a classifier checkpoint.</summary>
     public int? NumClasses { get; init; }
 
@@ -48,6 +51,8 @@ public sealed record ResNetConfig
             throw new DuprException($"resnet num_classes must be positive or null, got {NumClasses}");
         if (OutFeatures.Count == 0)
             throw new DuprException("resnet out_features is empty");
+        if (OnlyUpToOutFeatures && NumClasses is not null)
+            throw new DuprException("resnet num_classes needs every stage: it cannot be combined with only_up_to_out_features");
         IReadOnlyList<string> valid = NumClasses is null ? ResNet.StageNames : [.. ResNet.StageNames, ResNet.LogitsName];
         foreach (string name in OutFeatures)
             if (!valid.Contains(name))

@@ -28,6 +28,15 @@ public static class ResNetStage
         return stage;
     }
 
+    /// <summary>torchvision's and detectron2's (c2_msra_fill) init of every convolution in <paramref name="module"/>; norms start as identity by default.</summary>
+    public static void InitializeWeights(nn.Module module)
+    {
+        using var _ = no_grad();
+        foreach (var (_, child) in module.named_modules())
+            if (child is Conv2d conv)
+                nn.init.kaiming_normal_(conv.weight!, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+    }
+
     /// <summary>torchvision's downsample (strided 1x1 conv + norm) where the block changes shape, else null.</summary>
     internal static Sequential? Shortcut(long inChannels, long outChannels, long stride, NormKind norm) =>
         stride == 1 && inChannels == outChannels

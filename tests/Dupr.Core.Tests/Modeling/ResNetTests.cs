@@ -47,6 +47,18 @@ public class ResNetTests
     }
 
     [Fact]
+    public void Only_up_to_out_features_builds_no_later_stage()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var model = new ResNet(new ResNetConfig { Depth = 18, Width = 16, Norm = NormKind.BN, FreezeAt = 0, OutFeatures = ["res4"], OnlyUpToOutFeatures = true });
+        using var scope = NewDisposeScope();
+        Assert.DoesNotContain(model.state_dict().Keys, k => k.StartsWith("layer4."));
+        Assert.Contains(model.state_dict().Keys, k => k.StartsWith("layer3."));
+        Assert.Equal(new long[] { 1, 64, 4, 4 }, model.call(randn(1, 3, 64, 64))["res4"].shape);
+        Assert.Throws<ArgumentException>(() => model.Features(randn(1, 3, 64, 64), ["res5"]));
+    }
+
+    [Fact]
     public void Returns_only_the_requested_subset_in_network_order()
     {
         using var model = ModelingFixtures.Create(18, outFeatures: ["res4", "stem"]);

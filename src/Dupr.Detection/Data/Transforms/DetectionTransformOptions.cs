@@ -37,6 +37,7 @@ public sealed class DetectionTransformOptions
     /// <summary>Batched images are padded to a multiple of this (the backbone's largest stride).</summary>
     public int SizeDivisibility { get; set; } = 32;
 
-    /// <summary>The normalisation these options describe.</summary>
+    /// <summary>The normalisation these options describe (derived, so not a config key: a run's config.json must load back).</summary>
+    [Newtonsoft.Json.JsonIgnore]
     public PixelNormalization Normalization => new(PixelMean, PixelStd, ChannelOrder);
 }

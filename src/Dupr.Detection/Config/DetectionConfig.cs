@@ -1,0 +1,47 @@
+using Dupr.Core.Runtime;
+using Dupr.Core.Training;
+using Dupr.Detection.Data.Transforms;
+
+namespace Dupr.Detection.Config;
+
+/// <summary>
+/// A full detection fine-tuning recipe: backbone, anchors, RPN, ROI heads, input sizes, solver and batch. Defaults are
+/// detectron2's Faster R-CNN R50-C4 1x (the configs in configs/detection set the paper's recipes).
+/// </summary>
+public sealed class DetectionConfig
+{
+    /// <summary>The VOC image sets to train and test on, and the class names.</summary>
+    public DatasetSection Datasets { get; set; } = new();
+
+    public ResNetSection Backbone { get; set; } = new();
+    public AnchorSection Anchors { get; set; } = new();
+    public RpnSection Rpn { get; set; } = new();
+    public RoiHeadsSection RoiHeads { get; set; } = new();
+
+    /// <summary>Resizing, flips, pixel normalisation and padding of the input images.</summary>
+    public DetectionTransformOptions Input { get; set; } = new();
+
+    /// <summary>detectron2's 1x schedule: lr 0.02 for 16 images, 90k iterations, steps 60k / 80k, warm-up 1000.</summary>
+    public SolverConfig Solver { get; set; } = new();
+
+    public DetectionTrainSection Train { get; set; } = new();
+
+    /// <summary>Throws <see cref="DuprException"/> naming the first setting the C4 detector cannot use.</summary>
+    public void Validate()
+    {
+        Backbone.ToC4Config().Validate();
+        if (Rpn.InFeatures is not ["res4"] || RoiHeads.InFeatures is not ["res4"])
+            throw new DuprException("the C4 detector needs rpn.in_features and roi_heads.in_features = [\"res4\"]");
+        if (Anchors.Sizes.Count != 1) throw new DuprException($"anchors.sizes: the C4 detector has one level, got {Anchors.Sizes.Count} lists");
+        if (Anchors.AspectRatios.Count != 1) throw new DuprException($"anchors.aspect_ratios: the C4 detector has one level, got {Anchors.AspectRatios.Count} lists");
+        if (RoiHeads.NumClasses < 1) throw new DuprException($"roi_heads.num_classes must be positive, got {RoiHeads.NumClasses}");
+        if (Rpn.BboxRegWeights.Count != 4 || RoiHeads.BboxRegWeights.Count != 4)
+            throw new DuprException("rpn.bbox_reg_weights and roi_heads.bbox_reg_weights need 4 values (wx, wy, ww, wh)");
+        DatasetSection.ParseSets(Datasets.Train, "datasets.train");
+        DatasetSection.ParseSets(Datasets.Test, "datasets.test");
+        if (Datasets.ClassNames.Count > 0 && Datasets.ClassNames.Count != RoiHeads.NumClasses)
+            throw new DuprException($"datasets.class_names has {Datasets.ClassNames.Count} names but roi_heads.num_classes is {RoiHeads.NumClasses}");
+        if (Train.BatchSize < 1) throw new DuprException($"train.batch_size must be positive, got {Train.BatchSize}");
+        if (Solver.MaxIter < 1) throw new DuprException($"solver.max_iter must be positive, got {Solver.MaxIter}");
+    }
+}

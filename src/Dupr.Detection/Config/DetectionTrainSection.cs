@@ -1,0 +1,17 @@
+namespace Dupr.Detection.Config;
+
+/// <summary>Batch, logging and evaluation cadence of a fine-tuning run.</summary>
+public sealed class DetectionTrainSection
+{
+    /// <summary>Images per optimiser step (detectron2's IMS_PER_BATCH); the learning rate scales with it.</summary>
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>Loader worker threads.</summary>
+    public int Workers { get; set; } = 4;
+
+    /// <summary>Write a metrics.csv / TensorBoard row every this many iterations.</summary>
+    public int LogPeriod { get; set; } = 20;
+
+    /// <summary>Seed of the initialisation and the data order.</summary>
+    public long Seed { get; set; }
+}

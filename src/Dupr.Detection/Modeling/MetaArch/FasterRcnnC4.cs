@@ -1,0 +1,69 @@
+using Dupr.Core.Modeling;
+using Dupr.Detection.Config;
+using Dupr.Detection.Data.Transforms;
+using Dupr.Detection.Modeling.RoiHeads;
+using Dupr.Detection.Modeling.Rpn;
+using static TorchSharp.torch;
+
+namespace Dupr.Detection.Modeling.MetaArch;
+
+/// <summary>
+/// Faster R-CNN with a C4 backbone (detectron2's GeneralizedRCNN + Res5ROIHeads): ResNet up to res4, an RPN on res4,
+/// and the res5 box head. Inputs are normalised, padded batches; detections come back in original image pixels.
+/// </summary>
+public sealed class FasterRcnnC4 : nn.Module
+{
+    // detectron2's attribute names (backbone keys are torchvision's: backbone.conv1, backbone.layer1, ...).
+    private readonly Core.Modeling.ResNet backbone;
+    private readonly RegionProposalNetwork proposal_generator;
+    private readonly Res5RoiHeads roi_heads;
+
+    /// <summary>Builds the detector of <paramref name="config"/> (validated first).</summary>
+    public FasterRcnnC4(DetectionConfig config) : base(nameof(FasterRcnnC4))
+    {
+        config.Validate();
+        Config = config;
+        var resnet = config.Backbone.ToC4Config();
+        backbone = new Core.Modeling.ResNet(resnet);
+        var res4 = backbone.OutputShapes["res4"];
+        var anchors = new AnchorGenerator(config.Anchors.Sizes, config.Anchors.AspectRatios, [res4.Stride], config.Anchors.Offset);
+        proposal_generator = new RegionProposalNetwork(config.Rpn, anchors, res4.Channels);
+        roi_heads = new Res5RoiHeads(config.RoiHeads, resnet, res4);
+        RegisterComponents();
+    }
+
+    /// <summary>The configuration the detector was built from.</summary>
+    public DetectionConfig Config { get; }
+
+    /// <summary>The backbone (for loading pre-trained weights).</summary>
+    public Core.Modeling.ResNet Backbone => backbone;
+
+    /// <summary>The training losses of a batch (loss_rpn_cls, loss_rpn_loc, loss_cls, loss_box_reg); call in training mode.</summary>
+    public Dictionary<string, Tensor> Losses(DetectionBatch batch)
+    {
+        if (!training) throw new InvalidOperationException("Losses needs the model in training mode");
+        using var scope = NewDisposeScope();
+        var gtBoxes = batch.Samples.Select(s => s.Boxes).ToList();
+        var gtClasses = batch.Samples.Select(s => s.Classes).ToList();
+        var features = backbone.call(batch.Images)["res4"];
+        var rpn = proposal_generator.Forward([features], batch.ImageSizes, gtBoxes);
+        var losses = new Dictionary<string, Tensor>(rpn.Losses);
+        foreach (var (name, loss) in roi_heads.Losses(features, rpn.Proposals, gtBoxes, gtClasses)) losses[name] = loss;
+        scope.MoveToOuter(losses.Values);
+        return losses;
+    }
+
+    /// <summary>Each image's detections in its original pixels (<see cref="Data.DetectionSample.OriginalSize"/>); call in eval mode.</summary>
+    public Detections[] Inference(DetectionBatch batch)
+    {
+        if (training) throw new InvalidOperationException("Inference needs the model in eval mode");
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var features = backbone.call(batch.Images)["res4"];
+        var rpn = proposal_generator.Forward([features], batch.ImageSizes, null);
+        var detections = roi_heads.Inference(features, rpn.Proposals, batch.ImageSizes);
+        var result = detections.Select((d, i) => DetectorPostprocess.Rescale(d, batch.ImageSizes[i], batch.Samples[i].OriginalSize)).ToArray();
+        foreach (var d in result) scope.MoveToOuter([d.Boxes, d.Scores, d.Classes]);
+        return result;
+    }
+}
