@@ -134,7 +134,7 @@ public class DataLoaderTests
     {
         var loader = Loader(new FakeDataset(24), 2);
         Run(loader, 0);
-        long before = TorchSharp.torch.Tensor.TotalCount;
+        long before = LiveTensors.Settled();
         for (int epoch = 1; epoch < 4; epoch++) Run(loader, epoch);
         Assert.Equal(before, TorchSharp.torch.Tensor.TotalCount);
     }

@@ -1,13 +1,11 @@
+using Dupr.Tests;
 using Dupr.Core.Ops;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Tests.Ops;
 
 /// <summary>Runs alone: it counts every live tensor of the process.</summary>
-[CollectionDefinition(nameof(LiveTensorCount), DisableParallelization = true)]
-public sealed class LiveTensorCount;
-
-[Collection(nameof(LiveTensorCount))]
+[Collection(NonParallel.Name)]
 public class OpsLifetimeTests
 {
     [Theory]
@@ -31,11 +29,8 @@ public class OpsLifetimeTests
         }
 
         Step();   // first use creates what lives on (gradients, cached state)
-        // Finalise garbage left by earlier tests, so only this test's tensors move the count; no collection
-        // afterwards, which would hide tensors that were dropped without being disposed.
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        long before = Tensor.TotalCount;
+        // No collection afterwards: it would hide tensors that were dropped without being disposed.
+        long before = LiveTensors.Settled();
         for (int i = 0; i < 100; i++) Step();
         long after = Tensor.TotalCount;
         Assert.True(after <= before, $"{after - before} more live tensors after 100 steps");

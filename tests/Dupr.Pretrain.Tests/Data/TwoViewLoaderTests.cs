@@ -59,7 +59,7 @@ public class TwoViewLoaderTests
         Assert.StartsWith(error.FilePath + ": ", error.Message);
 
         var loader = Loader(folder.Path, cache.Path, 2, skipBad: true);
-        long before = torch.Tensor.TotalCount;
+        long before = LiveTensors.Settled();
         var batches = Flatten(loader, 0);
         Assert.Equal(before, torch.Tensor.TotalCount);
         Assert.Equal(3, batches.Count);

@@ -101,7 +101,7 @@ public sealed class CocoDetectionDatasetTests
             new(dataset, samples => DetectionBatch.Collate(samples), new DataLoaderOptions { BatchSize = 2, Workers = 2, Shuffle = false, SkipBad = skipBad });
         Assert.Throws<DataFileException>(() => Loader(false).Epoch(0).ToList().ForEach(b => b.Dispose()));
 
-        long before = Tensor.TotalCount;
+        long before = LiveTensors.Settled();
         var loader = Loader(true);
         int images = 0;
         foreach (DetectionBatch batch in loader.Epoch(0))

@@ -52,7 +52,7 @@ public class DetectionLoaderTests
     public void BatchesRepeatAcrossWorkerCountsWithoutLeaks()
     {
         var inline = Load(0, 1);
-        long before = Tensor.TotalCount;
+        long before = LiveTensors.Settled();
         var threaded = Load(2, 1);
         Assert.Equal(before, Tensor.TotalCount);
         Assert.Equal(4, inline.Count);
