@@ -77,6 +77,20 @@ public sealed class DataLoader<TSample, TBatch> where TBatch : class, IBatch
         while (run.Next() is { } batch) yield return batch;
     }
 
+    /// <summary>
+    /// Batches without end, epoch after epoch, from the <paramref name="firstBatch"/>-th batch of the whole
+    /// stream on: a trainer resumed at step k asks for batch k and gets what an uninterrupted run would.
+    /// </summary>
+    public IEnumerable<TBatch> Stream(long firstBatch = 0, CancellationToken cancellation = default)
+    {
+        int perEpoch = BatchesPerEpoch;
+        for (int epoch = (int)(firstBatch / perEpoch); ; epoch++)
+        {
+            int skip = epoch == firstBatch / perEpoch ? (int)(firstBatch % perEpoch) : 0;
+            foreach (TBatch batch in Epoch(epoch, skip, cancellation)) yield return batch;
+        }
+    }
+
     TBatch BuildBatch(int epoch, int[] order, int batchIndex, CancellationToken cancellation)
     {
         int start = batchIndex * Options.BatchSize;

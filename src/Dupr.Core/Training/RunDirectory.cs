@@ -30,6 +30,26 @@ public sealed class RunDirectory
         return new RunDirectory(root);
     }
 
+    /// <summary>
+    /// Opens a training run's directory: a new run must not land on one that has checkpoints, and a
+    /// resumed run must use the very config it was started with (resuming with another would mix two runs).
+    /// </summary>
+    public static RunDirectory OpenForTraining<TConfig>(string path, TConfig config, bool resume, bool hasCheckpoints) where TConfig : class, new()
+    {
+        string saved = Path.Combine(path, ConfigFileName);
+        if (resume && File.Exists(saved))
+        {
+            string previous = ConfigLoader.Serialize(ConfigLoader.Load<TConfig>(saved));
+            if (previous != ConfigLoader.Serialize(config))
+                throw new DuprException($"--resume: the config differs from the run's {saved}; resume with that config (or a new --output)");
+        }
+        else if (!resume && hasCheckpoints)
+        {
+            throw new DuprException($"{path} already holds a run with checkpoints; use --resume to continue it or choose a new --output");
+        }
+        return Create(path, config);
+    }
+
     /// <summary>The path of <paramref name="name"/> inside the run directory.</summary>
     public string PathOf(string name) => Path.Combine(Root, name);
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Dupr.Core.Config;
 using Dupr.Core.Data;
 using Dupr.Core.Runtime;
 using Dupr.Core.Training;
@@ -58,7 +57,7 @@ public sealed class DetectionTrainer
     {
         var train = _config.Train;
         var checkpoints = new RunCheckpoints<TrainerState>(_options.Output);
-        RunDirectory run = OpenRunDirectory(checkpoints);
+        RunDirectory run = RunDirectory.OpenForTraining(_options.Output, _config, _options.Resume, checkpoints.Latest != null);
         var dataset = new VocDetectionDataset(Devkit(_options.Data), DatasetSection.ParseSets(_config.Datasets.Train, "datasets.train"),
             DetectionAugmentation.ForTraining(_config.Input), DetectionDatasetOptions.Training, ClassNames(_config));
         var loader = new DataLoader<DetectionSample, DetectionBatch>(dataset,
@@ -93,7 +92,7 @@ public sealed class DetectionTrainer
         long iteration = start;
         bool interrupted = false;
 
-        using var batches = Batches(loader, start, cancellation).GetEnumerator();
+        using var batches = loader.Stream(start, cancellation).GetEnumerator();
         while (iteration < maxIter)
         {
             if (cancellation.IsCancellationRequested)
@@ -140,32 +139,4 @@ public sealed class DetectionTrainer
     DetectionBatch MoveTo(DetectionBatch batch) =>
         DetectionBatch.Collate(batch.Samples.Select(s => s with { Image = s.Image.to(_device), Boxes = s.Boxes.to(_device), Classes = s.Classes.to(_device) }).ToList(),
                                _config.Input.SizeDivisibility);
-
-    RunDirectory OpenRunDirectory(RunCheckpoints<TrainerState> checkpoints)
-    {
-        string saved = Path.Combine(_options.Output, RunDirectory.ConfigFileName);
-        if (_options.Resume && File.Exists(saved))
-        {
-            // Resuming with another recipe would silently mix two runs.
-            string previous = ConfigLoader.Serialize(ConfigLoader.Load<DetectionConfig>(saved));
-            if (previous != ConfigLoader.Serialize(_config))
-                throw new DuprException($"--resume: the config differs from the run's {saved}; resume with that config (or a new --output)");
-        }
-        else if (!_options.Resume && checkpoints.Latest != null)
-        {
-            throw new DuprException($"{_options.Output} already holds a run with checkpoints; use --resume to continue it or choose a new --output");
-        }
-        return RunDirectory.Create(_options.Output, _config);
-    }
-
-    // Batches from the given iteration on, across epochs.
-    static IEnumerable<DetectionBatch> Batches(DataLoader<DetectionSample, DetectionBatch> loader, long first, CancellationToken cancellation)
-    {
-        int perEpoch = loader.BatchesPerEpoch;
-        for (int epoch = (int)(first / perEpoch); ; epoch++)
-        {
-            int skip = epoch == first / perEpoch ? (int)(first % perEpoch) : 0;
-            foreach (DetectionBatch batch in loader.Epoch(epoch, skip, cancellation)) yield return batch;
-        }
-    }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Dupr.Core.Checkpoints;
-using Dupr.Core.Config;
 using Dupr.Core.Data;
 using Dupr.Core.Runtime;
 using Dupr.Core.Training;
@@ -49,7 +48,7 @@ public sealed class PretrainTrainer
         int microBatch = train.BatchSize / train.Accumulation;
 
         var checkpoints = new PretrainCheckpoint(_options.Output);
-        RunDirectory run = OpenRunDirectory(checkpoints);
+        RunDirectory run = RunDirectory.OpenForTraining(_options.Output, _config, _options.Resume, checkpoints.Latest != null);
         var folder = new UnlabeledImageFolder(_options.Data);
         var loader = new DataLoader<TwoViewSample, TwoViewBatch>(
             new TwoViewDataset(folder, new ViewTransform(_config.Views)), TwoViewBatch.Collate,
@@ -85,7 +84,7 @@ public sealed class PretrainTrainer
         long iteration = start;
         bool interrupted = false;
 
-        using var batches = Batches(loader, start * train.Accumulation, cancellation).GetEnumerator();
+        using var batches = loader.Stream(start * train.Accumulation, cancellation).GetEnumerator();
         while (iteration < maxIter)
         {
             if (cancellation.IsCancellationRequested)
@@ -148,34 +147,6 @@ public sealed class PretrainTrainer
     {
         ModuleCheckpoint.Save(model.QueryEncoder.Backbone, run.PathOf(BackbonePth), CheckpointFormat.PyTorch);
         ModuleCheckpoint.Save(model.QueryEncoder.Backbone, run.PathOf(BackboneTorchSharp), CheckpointFormat.TorchSharp);
-    }
-
-    RunDirectory OpenRunDirectory(PretrainCheckpoint checkpoints)
-    {
-        string saved = Path.Combine(_options.Output, RunDirectory.ConfigFileName);
-        if (_options.Resume && File.Exists(saved))
-        {
-            // Resuming with another recipe would silently mix two runs.
-            string previous = ConfigLoader.Serialize(ConfigLoader.Load<PretrainConfig>(saved));
-            if (previous != ConfigLoader.Serialize(_config))
-                throw new DuprException($"--resume: the config differs from the run's {saved}; resume with that config (or a new --output)");
-        }
-        else if (!_options.Resume && checkpoints.Latest != null)
-        {
-            throw new DuprException($"{_options.Output} already holds a run with checkpoints; use --resume to continue it or choose a new --output");
-        }
-        return RunDirectory.Create(_options.Output, _config);
-    }
-
-    // Micro-batches from the given position on, across epochs.
-    static IEnumerable<TwoViewBatch> Batches(DataLoader<TwoViewSample, TwoViewBatch> loader, long firstMicroBatch, CancellationToken cancellation)
-    {
-        int perEpoch = loader.BatchesPerEpoch;
-        for (int epoch = (int)(firstMicroBatch / perEpoch); ; epoch++)
-        {
-            int first = epoch == firstMicroBatch / perEpoch ? (int)(firstMicroBatch % perEpoch) : 0;
-            foreach (TwoViewBatch batch in loader.Epoch(epoch, first, cancellation)) yield return batch;
-        }
     }
 
     static List<(string Name, double Value)> AverageTerms(List<DuprOutput> outputs) =>

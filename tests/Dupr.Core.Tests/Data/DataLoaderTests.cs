@@ -45,6 +45,18 @@ public class DataLoaderTests
     }
 
     [Fact]
+    public void StreamRunsAcrossEpochsFromAnyBatch()
+    {
+        var loader = Loader(new FakeDataset(23), 1);
+        var expected = Run(loader, 1).Skip(4).Concat(Run(loader, 2)).Take(4).ToList();
+        var actual = new List<float[]>();
+        foreach (var batch in loader.Stream(firstBatch: 6 + 4).Take(4))
+            using (batch)
+                actual.Add(batch.Values);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
     public void EachEpochVisitsEverySampleOnceInItsOwnOrder()
     {
         var loader = Loader(new FakeDataset(20), 2);
