@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Xml;
 using System.Xml.Linq;
 using Dupr.Core.Runtime;
+using Dupr.Detection.Data.Coco;
+using Dupr.Detection.Masks;
 using Newtonsoft.Json;
 
 namespace Dupr.Benchmarks.Synthetic;
@@ -52,8 +54,8 @@ public static class SyntheticWorld
         RenderSplit(options, Split.Unlabeled, options.Unlabeled, 0, id => [Path.Combine(unlabeled, $"{id:D6}.jpg")], progress, ref done);
 
         var classes = Enumerable.Range(0, options.Classes).Select(ShapeCatalog.Name).ToList();
-        WriteCoco(Path.Combine(coco, "annotations", "instances_train.json"), train, options.Train, classes);
-        WriteCoco(Path.Combine(coco, "annotations", "instances_val.json"), val, options.Val, classes);
+        WriteCoco(Path.Combine(coco, "annotations", "instances_train.json"), train, classes);
+        WriteCoco(Path.Combine(coco, "annotations", "instances_val.json"), val, classes);
         WriteVoc(voc, train, val, classes);
 
         var all = train.Concat(val).SelectMany(s => s.Scene.Objects).ToList();
@@ -120,83 +122,22 @@ public static class SyntheticWorld
         return (int)((z ^ (z >> 31)) & int.MaxValue);
     }
 
-    static void WriteCoco(string path, List<(int Id, Scene Scene)> images, int count, List<string> classes)
+    // Written through the project's COCO writer, so the files are what CocoReader and pycocotools read.
+    static void WriteCoco(string path, List<(int Id, Scene Scene)> images, List<string> classes)
     {
-        using var file = new StreamWriter(path);
-        using var json = new JsonTextWriter(file);
-        json.WriteStartObject();
-        json.WritePropertyName("info");
-        json.WriteStartObject();
-        json.WritePropertyName("description");
-        json.WriteValue($"Dupr synthetic world ({count} images); see ../../README.md");
-        json.WritePropertyName("version");
-        json.WriteValue("1.0");
-        json.WriteEndObject();
-        json.WritePropertyName("licenses");
-        json.WriteStartArray();
-        json.WriteEndArray();
-
-        json.WritePropertyName("images");
-        json.WriteStartArray();
-        foreach (var (id, scene) in images)
-        {
-            json.WriteStartObject();
-            Property(json, "id", id);
-            Property(json, "file_name", $"{id:D6}.jpg");
-            Property(json, "width", scene.Width);
-            Property(json, "height", scene.Height);
-            json.WriteEndObject();
-        }
-        json.WriteEndArray();
-
-        json.WritePropertyName("annotations");
-        json.WriteStartArray();
-        int annotationId = 0;
+        var cocoImages = images.Select(i => new CocoImage(i.Id, i.Scene.Width, i.Scene.Height, $"{i.Id:D6}.jpg")).ToList();
+        var categories = classes.Select((name, c) => new CocoCategory(c + 1, name, "shape")).ToList();
+        var annotations = new List<CocoAnnotation>();
         foreach (var (id, scene) in images)
         foreach (SceneObject obj in scene.Objects)
         {
-            json.WriteStartObject();
-            Property(json, "id", ++annotationId);
-            Property(json, "image_id", id);
-            Property(json, "category_id", obj.ClassIndex + 1);
-            json.WritePropertyName("bbox");
-            json.WriteStartArray();
-            foreach (double v in new[] { obj.Box.X1, obj.Box.Y1, obj.Box.X2 - obj.Box.X1, obj.Box.Y2 - obj.Box.Y1 }) json.WriteValue(Math.Round(v, 2));
-            json.WriteEndArray();
-            Property(json, "area", Math.Round(obj.Area, 2));
-            Property(json, "iscrowd", 0);
-            json.WritePropertyName("segmentation");
-            json.WriteStartArray();
-            json.WriteStartArray();
-            foreach (var (x, y) in obj.Polygon)
-            {
-                json.WriteValue(Math.Round(x, 2));
-                json.WriteValue(Math.Round(y, 2));
-            }
-            json.WriteEndArray();
-            json.WriteEndArray();
-            json.WriteEndObject();
+            var box = new BoxXywh(Math.Round(obj.Box.X1, 2), Math.Round(obj.Box.Y1, 2),
+                Math.Round(obj.Box.X2 - obj.Box.X1, 2), Math.Round(obj.Box.Y2 - obj.Box.Y1, 2));
+            double[] polygon = obj.Polygon.SelectMany(p => new[] { Math.Round(p.X, 2), Math.Round(p.Y, 2) }).ToArray();
+            annotations.Add(new CocoAnnotation(annotations.Count + 1, id, obj.ClassIndex + 1, box, Math.Round(obj.Area, 2),
+                IsCrowd: false, new CocoPolygons([polygon])));
         }
-        json.WriteEndArray();
-
-        json.WritePropertyName("categories");
-        json.WriteStartArray();
-        for (int c = 0; c < classes.Count; c++)
-        {
-            json.WriteStartObject();
-            Property(json, "id", c + 1);
-            Property(json, "name", classes[c]);
-            Property(json, "supercategory", "shape");
-            json.WriteEndObject();
-        }
-        json.WriteEndArray();
-        json.WriteEndObject();
-    }
-
-    static void Property(JsonWriter json, string name, object value)
-    {
-        json.WritePropertyName(name);
-        json.WriteValue(value);
+        CocoWriter.Write(new CocoDataset(path, cocoImages, categories, annotations), path);
     }
 
     // VOC2007: trainval/train = the COCO train split, test = the COCO val split. Boxes use VOC's
