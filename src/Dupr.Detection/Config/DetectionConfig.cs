@@ -10,6 +10,9 @@ namespace Dupr.Detection.Config;
 /// </summary>
 public sealed class DetectionConfig
 {
+    /// <summary>Which detector to build (Faster R-CNN C4 unless the config says otherwise).</summary>
+    public DetectorArchitecture Architecture { get; set; } = DetectorArchitecture.FasterRcnnC4;
+
     /// <summary>The VOC image sets to train and test on, and the class names.</summary>
     public DatasetSection Datasets { get; set; } = new();
 
@@ -26,14 +29,13 @@ public sealed class DetectionConfig
 
     public DetectionTrainSection Train { get; set; } = new();
 
-    /// <summary>Throws <see cref="DuprException"/> naming the first setting the C4 detector cannot use.</summary>
+    /// <summary>True for the detectors on a C4 backbone (RPN and box head on res4).</summary>
+    public bool IsC4() => Architecture is DetectorArchitecture.FasterRcnnC4 or DetectorArchitecture.MaskRcnnC4;
+
+    /// <summary>Throws <see cref="DuprException"/> naming the first setting the detector cannot use.</summary>
     public void Validate()
     {
-        Backbone.ToC4Config().Validate();
-        if (Rpn.InFeatures is not ["res4"] || RoiHeads.InFeatures is not ["res4"])
-            throw new DuprException("the C4 detector needs rpn.in_features and roi_heads.in_features = [\"res4\"]");
-        if (Anchors.Sizes.Count != 1) throw new DuprException($"anchors.sizes: the C4 detector has one level, got {Anchors.Sizes.Count} lists");
-        if (Anchors.AspectRatios.Count != 1) throw new DuprException($"anchors.aspect_ratios: the C4 detector has one level, got {Anchors.AspectRatios.Count} lists");
+        if (IsC4()) ValidateC4();
         if (RoiHeads.NumClasses < 1) throw new DuprException($"roi_heads.num_classes must be positive, got {RoiHeads.NumClasses}");
         if (Rpn.BboxRegWeights.Count != 4 || RoiHeads.BboxRegWeights.Count != 4)
             throw new DuprException("rpn.bbox_reg_weights and roi_heads.bbox_reg_weights need 4 values (wx, wy, ww, wh)");
@@ -43,5 +45,14 @@ public sealed class DetectionConfig
             throw new DuprException($"datasets.class_names has {Datasets.ClassNames.Count} names but roi_heads.num_classes is {RoiHeads.NumClasses}");
         if (Train.BatchSize < 1) throw new DuprException($"train.batch_size must be positive, got {Train.BatchSize}");
         if (Solver.MaxIter < 1) throw new DuprException($"solver.max_iter must be positive, got {Solver.MaxIter}");
+    }
+
+    void ValidateC4()
+    {
+        Backbone.ToC4Config().Validate();
+        if (Rpn.InFeatures is not ["res4"] || RoiHeads.InFeatures is not ["res4"])
+            throw new DuprException("the C4 detector needs rpn.in_features and roi_heads.in_features = [\"res4\"]");
+        if (Anchors.Sizes.Count != 1) throw new DuprException($"anchors.sizes: the C4 detector has one level, got {Anchors.Sizes.Count} lists");
+        if (Anchors.AspectRatios.Count != 1) throw new DuprException($"anchors.aspect_ratios: the C4 detector has one level, got {Anchors.AspectRatios.Count} lists");
     }
 }

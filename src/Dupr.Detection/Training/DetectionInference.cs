@@ -29,7 +29,7 @@ public static class DetectionInference
         var loader = new DataLoader<DetectionSample, DetectionBatch>(dataset,
             samples => DetectionBatch.Collate(samples, config.Input.SizeDivisibility),
             new DataLoaderOptions { BatchSize = batchSize, Workers = config.Train.Workers, Shuffle = false });
-        using var model = new FasterRcnnC4(config);
+        using var model = DetectorFactory.Create(config);
         ModuleCheckpoint.Load(model, weights);
         model.to(device);
         model.eval();

@@ -70,7 +70,7 @@ public sealed class DetectionTrainer
         double baseLr = LrSchedule.ScaledBaseLr(solver, train.BatchSize);
 
         Seeding.SeedAll(_options.Seed);
-        using var model = new FasterRcnnC4(_config);
+        using var model = DetectorFactory.Create(_config);
         if (_options.Weights is string weights && !_options.Resume) DetectorWeights.LoadBackbone(model, weights);
         model.to(_device);
         model.train();

@@ -16,7 +16,7 @@ public static class DetectorPostprocess
         var boxes = BoxOps.Clip(detections.Boxes * scale, outputSize.Height, outputSize.Width);
         var keep = (boxes[.., 2] > boxes[.., 0]).logical_and(boxes[.., 3] > boxes[.., 1]);
         var result = new Detections(boxes[keep], detections.Scores[keep], detections.Classes[keep]);
-        scope.MoveToOuter([result.Boxes, result.Scores, result.Classes]);
+        scope.MoveToOuter(result.Tensors);
         return result;
     }
 }

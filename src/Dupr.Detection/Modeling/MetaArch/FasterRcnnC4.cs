@@ -1,3 +1,4 @@
+using Dupr.Core.Checkpoints;
 using Dupr.Core.Modeling;
 using Dupr.Detection.Config;
 using Dupr.Detection.Data.Transforms;
@@ -11,7 +12,7 @@ namespace Dupr.Detection.Modeling.MetaArch;
 /// Faster R-CNN with a C4 backbone (detectron2's GeneralizedRCNN + Res5ROIHeads): ResNet up to res4, an RPN on res4,
 /// and the res5 box head. Inputs are normalised, padded batches; detections come back in original image pixels.
 /// </summary>
-public sealed class FasterRcnnC4 : nn.Module
+public sealed class FasterRcnnC4 : Detector
 {
     // detectron2's attribute names (backbone keys are torchvision's: backbone.conv1, backbone.layer1, ...).
     private readonly Core.Modeling.ResNet backbone;
@@ -19,10 +20,8 @@ public sealed class FasterRcnnC4 : nn.Module
     private readonly Res5RoiHeads roi_heads;
 
     /// <summary>Builds the detector of <paramref name="config"/> (validated first).</summary>
-    public FasterRcnnC4(DetectionConfig config) : base(nameof(FasterRcnnC4))
+    public FasterRcnnC4(DetectionConfig config) : base(nameof(FasterRcnnC4), config)
     {
-        config.Validate();
-        Config = config;
         var resnet = config.Backbone.ToC4Config();
         backbone = new Core.Modeling.ResNet(resnet);
         var res4 = backbone.OutputShapes["res4"];
@@ -32,16 +31,16 @@ public sealed class FasterRcnnC4 : nn.Module
         RegisterComponents();
     }
 
-    /// <summary>The configuration the detector was built from.</summary>
-    public DetectionConfig Config { get; }
-
     /// <summary>The backbone (for loading pre-trained weights).</summary>
     public Core.Modeling.ResNet Backbone => backbone;
 
+    /// <summary>stem..res4 into the backbone, res5 into the box head (as detectron2 loads C4), the classifier dropped.</summary>
+    public override KeyMapper BackbonePlacement { get; } = new C4Placement();
+
     /// <summary>The training losses of a batch (loss_rpn_cls, loss_rpn_loc, loss_cls, loss_box_reg); call in training mode.</summary>
-    public Dictionary<string, Tensor> Losses(DetectionBatch batch)
+    public override Dictionary<string, Tensor> Losses(DetectionBatch batch)
     {
-        if (!training) throw new InvalidOperationException("Losses needs the model in training mode");
+        EnsureTraining();
         using var scope = NewDisposeScope();
         var gtBoxes = batch.Samples.Select(s => s.Boxes).ToList();
         var gtClasses = batch.Samples.Select(s => s.Classes).ToList();
@@ -54,16 +53,27 @@ public sealed class FasterRcnnC4 : nn.Module
     }
 
     /// <summary>Each image's detections in its original pixels (<see cref="Data.DetectionSample.OriginalSize"/>); call in eval mode.</summary>
-    public Detections[] Inference(DetectionBatch batch)
+    public override Detections[] Inference(DetectionBatch batch)
     {
-        if (training) throw new InvalidOperationException("Inference needs the model in eval mode");
+        EnsureEval();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var features = backbone.call(batch.Images)["res4"];
         var rpn = proposal_generator.Forward([features], batch.ImageSizes, null);
         var detections = roi_heads.Inference(features, rpn.Proposals, batch.ImageSizes);
         var result = detections.Select((d, i) => DetectorPostprocess.Rescale(d, batch.ImageSizes[i], batch.Samples[i].OriginalSize)).ToArray();
-        foreach (var d in result) scope.MoveToOuter([d.Boxes, d.Scores, d.Classes]);
+        foreach (var d in result) scope.MoveToOuter(d.Tensors);
         return result;
+    }
+
+    // torchvision names -> detector names.
+    sealed class C4Placement : KeyMapper
+    {
+        const string Res5 = "layer4.";
+
+        public override string? Map(string key) =>
+            key.StartsWith("fc.", StringComparison.Ordinal) ? null
+            : key.StartsWith(Res5, StringComparison.Ordinal) ? "roi_heads.res5." + key[Res5.Length..]
+            : "backbone." + key;
     }
 }

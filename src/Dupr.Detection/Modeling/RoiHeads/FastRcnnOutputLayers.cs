@@ -82,7 +82,7 @@ public sealed class FastRcnnOutputLayers : nn.Module<Tensor, (Tensor Scores, Ten
         var keep = Nms.Batched(candidates, candidateScores, candidateClasses, config.NmsThreshTest);
         keep = keep[..(int)Math.Min(config.DetectionsPerImage, keep.numel())];
         var result = new Detections(candidates[keep], candidateScores[keep], candidateClasses[keep]);
-        scope.MoveToOuter([result.Boxes, result.Scores, result.Classes]);
+        scope.MoveToOuter(result.Tensors);
         return result;
     }
 }

@@ -62,7 +62,7 @@ public sealed class Res5RoiHeads : nn.Module
         var imageScores = scores.split(counts);
         var imageDeltas = deltas.split(counts);
         var result = proposals.Select((p, i) => box_predictor.Inference(imageScores[i], imageDeltas[i], p, imageSizes[i])).ToArray();
-        foreach (var d in result) scope.MoveToOuter([d.Boxes, d.Scores, d.Classes]);
+        foreach (var d in result) scope.MoveToOuter(d.Tensors);
         return result;
     }
 
