@@ -13,7 +13,7 @@ public sealed class DetectionConfig
     /// <summary>Which detector to build (Faster R-CNN C4 unless the config says otherwise).</summary>
     public DetectorArchitecture Architecture { get; set; } = DetectorArchitecture.FasterRcnnC4;
 
-    /// <summary>The VOC image sets to train and test on, and the class names.</summary>
+    /// <summary>The image sets to train and test on (VOC or COCO), and the class names.</summary>
     public DatasetSection Datasets { get; set; } = new();
 
     public ResNetSection Backbone { get; set; } = new();
@@ -39,8 +39,7 @@ public sealed class DetectionConfig
         if (RoiHeads.NumClasses < 1) throw new DuprException($"roi_heads.num_classes must be positive, got {RoiHeads.NumClasses}");
         if (Rpn.BboxRegWeights.Count != 4 || RoiHeads.BboxRegWeights.Count != 4)
             throw new DuprException("rpn.bbox_reg_weights and roi_heads.bbox_reg_weights need 4 values (wx, wy, ww, wh)");
-        DatasetSection.ParseSets(Datasets.Train, "datasets.train");
-        DatasetSection.ParseSets(Datasets.Test, "datasets.test");
+        Datasets.Validate();
         if (Datasets.ClassNames.Count > 0 && Datasets.ClassNames.Count != RoiHeads.NumClasses)
             throw new DuprException($"datasets.class_names has {Datasets.ClassNames.Count} names but roi_heads.num_classes is {RoiHeads.NumClasses}");
         if (Train.BatchSize < 1) throw new DuprException($"train.batch_size must be positive, got {Train.BatchSize}");
