@@ -15,8 +15,21 @@ public static class Norms
         NormKind.BN => nn.BatchNorm2d(channels),
         NormKind.FrozenBN => new FrozenBatchNorm2d(channels),
         NormKind.GN => channels % GroupNormGroups == 0
-            ? nn.GroupNorm(GroupNormGroups, channels)
+            ? GroupNorm(channels)
             : throw new DuprException($"GN needs a channel count divisible by {GroupNormGroups}, got {channels}"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no norm layer for this kind"),
     };
+
+    // TorchSharp 0.107's GroupNorm leaves its affine parameters uninitialised (garbage or NaN); PyTorch's
+    // reset_parameters sets weight 1 and bias 0.
+    static nn.Module<Tensor, Tensor> GroupNorm(long channels)
+    {
+        var norm = nn.GroupNorm(GroupNormGroups, channels);
+        using (no_grad())
+        {
+            nn.init.ones_(norm.weight!);
+            nn.init.zeros_(norm.bias!);
+        }
+        return norm;
+    }
 }
