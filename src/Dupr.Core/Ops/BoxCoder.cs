@@ -74,7 +74,8 @@ public sealed class BoxCoder
         var halfW = 0.5 * (exp(dw) * w);
         var halfH = 0.5 * (exp(dh) * h);
         var decoded = stack([centreX - halfW, centreY - halfH, centreX + halfW, centreY + halfH], 2);
-        return scope.MoveToOuter(decoded.reshape(deltas.size(0), -1));
+        // The width is explicit: with no rows, -1 would be ambiguous.
+        return scope.MoveToOuter(decoded.reshape(deltas.size(0), deltas.size(1)));
     }
 
     static (Tensor X, Tensor Y, Tensor W, Tensor H) CentreSize(Tensor boxes)
