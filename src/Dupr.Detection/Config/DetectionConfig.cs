@@ -21,6 +21,10 @@ public sealed class DetectionConfig
     public RpnSection Rpn { get; set; } = new();
     public RoiHeadsSection RoiHeads { get; set; } = new();
 
+    /// <summary>RetinaNet's head, losses, inference and FPN (used when <see cref="Architecture"/> is RetinaNet).</summary>
+    [Newtonsoft.Json.JsonProperty("retinanet")]
+    public RetinaNetSection RetinaNet { get; set; } = new();
+
     /// <summary>Resizing, flips, pixel normalisation and padding of the input images.</summary>
     public DetectionTransformOptions Input { get; set; } = new();
 
@@ -32,16 +36,23 @@ public sealed class DetectionConfig
     /// <summary>True for the detectors on a C4 backbone (RPN and box head on res4).</summary>
     public bool IsC4() => Architecture is DetectorArchitecture.FasterRcnnC4 or DetectorArchitecture.MaskRcnnC4;
 
+    /// <summary>Object classes of the configured detector (retinanet.num_classes for RetinaNet, else roi_heads.num_classes).</summary>
+    public int ClassCount() => Architecture == DetectorArchitecture.RetinaNet ? RetinaNet.NumClasses : RoiHeads.NumClasses;
+
+    // The setting ClassCount reads, for error messages.
+    string ClassCountKey() => Architecture == DetectorArchitecture.RetinaNet ? "retinanet.num_classes" : "roi_heads.num_classes";
+
     /// <summary>Throws <see cref="DuprException"/> naming the first setting the detector cannot use.</summary>
     public void Validate()
     {
         if (IsC4()) ValidateC4();
+        if (Architecture == DetectorArchitecture.RetinaNet) RetinaNet.Validate(Anchors, Backbone);
         if (RoiHeads.NumClasses < 1) throw new DuprException($"roi_heads.num_classes must be positive, got {RoiHeads.NumClasses}");
         if (Rpn.BboxRegWeights.Count != 4 || RoiHeads.BboxRegWeights.Count != 4)
             throw new DuprException("rpn.bbox_reg_weights and roi_heads.bbox_reg_weights need 4 values (wx, wy, ww, wh)");
         Datasets.Validate();
-        if (Datasets.ClassNames.Count > 0 && Datasets.ClassNames.Count != RoiHeads.NumClasses)
-            throw new DuprException($"datasets.class_names has {Datasets.ClassNames.Count} names but roi_heads.num_classes is {RoiHeads.NumClasses}");
+        if (Datasets.ClassNames.Count > 0 && Datasets.ClassNames.Count != ClassCount())
+            throw new DuprException($"datasets.class_names has {Datasets.ClassNames.Count} names but {ClassCountKey()} is {ClassCount()}");
         if (Train.BatchSize < 1) throw new DuprException($"train.batch_size must be positive, got {Train.BatchSize}");
         if (Solver.MaxIter < 1) throw new DuprException($"solver.max_iter must be positive, got {Solver.MaxIter}");
     }

@@ -10,6 +10,7 @@ public static class DetectorFactory
     public static Detector Create(DetectionConfig config) => config.Architecture switch
     {
         DetectorArchitecture.FasterRcnnC4 => new FasterRcnnC4(config),
+        DetectorArchitecture.RetinaNet => new RetinaNet(config),
         _ => throw new DuprException($"architecture: {config.Architecture} is not built yet"),
     };
 }
