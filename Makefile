@@ -30,6 +30,7 @@ bench: build
 	$(DUPR) bench eval
 	$(DUPR) bench loader --output reports/bench/loader.csv
 	$(DUPR) bench pretrain --output reports/bench/pretrain.csv
+	$(DUPR) bench detect --config configs/detection/voc_faster_rcnn_r18_c4_mini.json --output reports/bench/detect.csv
 
 clean:
 	dotnet clean Dupr.sln -c $(CONFIG) --nologo -v quiet

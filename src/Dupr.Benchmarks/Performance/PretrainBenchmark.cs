@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dupr.Core.Training;
 using Dupr.Pretrain.Config;
 using Dupr.Pretrain.Geometry;
@@ -35,7 +34,7 @@ public static class PretrainBenchmark
             using var optimizer = optim.SGD(model.TrainableParameters(), 0.01, 0.9, weight_decay: 1e-4);
             var batch = RandomBatch(config, device);
             var rng = new Random(0);
-            double Step() => Time(() =>
+            double Step() => DeviceTimer.Time(() =>
             {
                 using var scope = NewDisposeScope();
                 model.MomentumUpdate();
@@ -45,7 +44,7 @@ public static class PretrainBenchmark
                 optimizer.zero_grad();
                 model.Enqueue([output], rng);
             }, device);
-            double Backbones() => Time(() =>
+            double Backbones() => DeviceTimer.Time(() =>
             {
                 using var scope = NewDisposeScope();
                 var features = model.QueryEncoder.Features(batch.Queries);
@@ -90,13 +89,5 @@ public static class PretrainBenchmark
         }
         return new ViewPairBatch(randn(n, 3, size, size, device: device), randn(n, 3, size, size, device: device),
             Enumerable.Range(0, n).Select(_ => Frame()).ToList(), Enumerable.Range(0, n).Select(_ => Frame()).ToList());
-    }
-
-    static double Time(Action action, Device device)
-    {
-        var clock = Stopwatch.StartNew();
-        action();
-        if (device.type == DeviceType.CUDA) cuda.synchronize(device);
-        return clock.Elapsed.TotalSeconds;
     }
 }

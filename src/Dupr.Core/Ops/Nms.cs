@@ -21,6 +21,7 @@ public static class Nms
     public static Tensor Apply(Tensor boxes, Tensor scores, double iouThreshold)
     {
         Validate(boxes, scores, null);
+        using var timed = OpTimer.Measure(OpTimer.Nms);
         return Run(boxes, scores, iouThreshold);
     }
 
@@ -38,6 +39,7 @@ public static class Nms
     public static Tensor Batched(Tensor boxes, Tensor scores, Tensor groups, double iouThreshold)
     {
         Validate(boxes, scores, groups);
+        using var timed = OpTimer.Measure(OpTimer.Nms);
         using var scope = NewDisposeScope();
         bool cpu = boxes.device_type == DeviceType.CPU;
         if (boxes.numel() > (cpu ? 4000 : 20000))

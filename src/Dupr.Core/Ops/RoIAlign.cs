@@ -33,6 +33,7 @@ public static class RoIAlign
         int samplingRatio = -1, bool aligned = false, RoIAlignImplementation implementation = RoIAlignImplementation.Auto)
     {
         Validate(input, boxes, outputSize, spatialScale);
+        using var timed = OpTimer.Measure(OpTimer.RoIAlign);
         if (implementation == RoIAlignImplementation.Kernel && input.device_type != DeviceType.CPU)
             throw new ArgumentException($"the RoIAlign kernel runs on the CPU; input is on {input.device}", nameof(implementation));
         bool kernel = implementation == RoIAlignImplementation.Kernel

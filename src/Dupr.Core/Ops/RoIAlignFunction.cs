@@ -22,6 +22,7 @@ internal sealed class RoIAlignFunction : SingleTensorFunction<RoIAlignFunction>
     {
         var plan = (RoIAlignPlan)ctx.get_data("plan");
         var shape = (long[])ctx.get_data("shape");
+        using var timed = OpTimer.Measure(OpTimer.RoIAlign);
         // One entry per forward argument; the plan has no gradient.
         return [RoIAlignKernel.Backward(grad_output, plan, shape), null!];
     }

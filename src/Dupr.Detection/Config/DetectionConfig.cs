@@ -54,6 +54,7 @@ public sealed class DetectionConfig
         if (Datasets.ClassNames.Count > 0 && Datasets.ClassNames.Count != ClassCount())
             throw new DuprException($"datasets.class_names has {Datasets.ClassNames.Count} names but {ClassCountKey()} is {ClassCount()}");
         if (Train.BatchSize < 1) throw new DuprException($"train.batch_size must be positive, got {Train.BatchSize}");
+        if (Train.EvalPeriod < 0) throw new DuprException($"train.eval_period must be 0 (only at the end) or positive, got {Train.EvalPeriod}");
         if (Solver.MaxIter < 1) throw new DuprException($"solver.max_iter must be positive, got {Solver.MaxIter}");
     }
 

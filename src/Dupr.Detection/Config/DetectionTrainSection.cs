@@ -12,6 +12,12 @@ public sealed class DetectionTrainSection
     /// <summary>Write a metrics.csv / TensorBoard row every this many iterations.</summary>
     public int LogPeriod { get; set; } = 20;
 
+    /// <summary>
+    /// Evaluate on the test set every this many iterations (detectron2's TEST.EVAL_PERIOD); 0: only at the end. Every run
+    /// with a test set (datasets.test not empty) is evaluated at its end.
+    /// </summary>
+    public long EvalPeriod { get; set; }
+
     /// <summary>Seed of the initialisation and the data order.</summary>
     public long Seed { get; set; }
 }

@@ -3,64 +3,85 @@ using Dupr.Core.Data;
 using Dupr.Core.Runtime;
 using Dupr.Detection.Config;
 using Dupr.Detection.Data;
-using Dupr.Detection.Data.Datasets;
 using Dupr.Detection.Data.Transforms;
-using Dupr.Detection.Data.Voc;
+using Dupr.Detection.Evaluation;
 using Dupr.Detection.Modeling.MetaArch;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Training;
 
-/// <summary>Runs a fine-tuned detector over the test image sets and writes VOC results files for `dupr evaluate voc`.</summary>
+/// <summary>What `dupr infer` produced: images, speed, the results it wrote (file or folder) and, when asked, their metrics.</summary>
+public sealed record DetectionInferenceResult(int Images, double ImagesPerSecond, string Results, DetectionMetrics? Metrics);
+
+/// <summary>
+/// Runs a detector over a test set: the shared pass of `dupr infer` and of the evaluations during fine-tuning. Results are
+/// COCO results JSON (COCO-format configs) or VOC per-class files (VOC-format configs), ready for `dupr evaluate coco|voc`.
+/// </summary>
 public static class DetectionInference
 {
+    /// <summary>Images per forward pass unless told otherwise (the batch pads images to a common size, so it can move results slightly).</summary>
+    public const int DefaultBatchSize = 4;
+
     /// <summary>
-    /// Detects on the config's test sets of <paramref name="data"/> with the weights <paramref name="weights"/> (model_final.dat or a
-    /// checkpoint's model.dat) and writes comp4_det_test_&lt;class&gt;.txt into <paramref name="output"/>; returns (images, images/s).
+    /// Detects on every image of <paramref name="set"/> with <paramref name="model"/> (in eval mode for the pass, then back to its
+    /// previous mode) into <paramref name="results"/>; returns the images/s.
     /// </summary>
-    public static (int Images, double ImagesPerSecond) Run(DetectionConfig config, string weights, string data, string output, Device device,
-                                                           int batchSize = 4, CancellationToken cancellation = default)
+    public static double Predict(Detector model, DetectionTestSet set, DetectionResults results, Device device, int batchSize = DefaultBatchSize,
+                                 int workers = 2, CancellationToken cancellation = default)
     {
-        config.Validate();
-        var classNames = DetectionTrainer.ClassNames(config);
-        var dataset = new VocDetectionDataset(DetectionTrainer.Devkit(data), DatasetSection.ParseSets(config.Datasets.Test, "datasets.test"),
-            DetectionAugmentation.ForTest(config.Input), DetectionDatasetOptions.Evaluation, classNames);
-        var loader = new DataLoader<DetectionSample, DetectionBatch>(dataset,
-            samples => DetectionBatch.Collate(samples, config.Input.SizeDivisibility),
-            new DataLoaderOptions { BatchSize = batchSize, Workers = config.Train.Workers, Shuffle = false });
+        if (batchSize < 1) throw new DuprException($"batch size must be positive, got {batchSize}");
+        int sizeDivisibility = model.Config.Input.SizeDivisibility;
+        var loader = new DataLoader<DetectionSample, DetectionBatch>(set.Dataset, samples => DetectionBatch.Collate(samples, sizeDivisibility),
+            new DataLoaderOptions { BatchSize = batchSize, Workers = workers, Shuffle = false });
+        bool training = model.training;
+        model.eval();
+        try
+        {
+            var progress = new Progress("infer", set.Dataset.Count, "img");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            int done = 0;
+            foreach (DetectionBatch batch in loader.Epoch(0, 0, cancellation))
+            {
+                using var _ = batch;
+                using var scope = NewDisposeScope();
+                var input = device.type == DeviceType.CPU ? batch
+                    : DetectionBatch.Collate(batch.Samples.Select(s => s with { Image = s.Image.to(device) }).ToList(), sizeDivisibility);
+                var detections = model.Inference(input);
+                for (int i = 0; i < detections.Length; i++) results.Add(batch.Samples[i], detections[i]);
+                done += detections.Length;
+                progress.Report(done);
+            }
+            return done / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            if (training) model.train();
+        }
+    }
+
+    /// <summary>
+    /// `dupr infer`: detects on the config's test set of <paramref name="data"/> with <paramref name="weights"/> (model_final.dat or a
+    /// checkpoint's model.dat), writes the results into <paramref name="output"/> and, with <paramref name="evaluate"/>, scores them
+    /// and writes metrics.json beside them.
+    /// </summary>
+    public static DetectionInferenceResult Run(DetectionConfig config, string weights, string data, string output, Device device,
+                                               int batchSize = DefaultBatchSize, bool evaluate = false, CancellationToken cancellation = default)
+    {
+        DetectionTestSet set = DetectionDatasets.Test(config, data) ?? throw new DuprException("datasets.test is empty: nothing to detect on");
         using var model = DetectorFactory.Create(config);
         ModuleCheckpoint.Load(model, weights);
         model.to(device);
-        model.eval();
-
-        var results = new List<(string, int, double, float[])>();
-        var progress = new Progress("infer", dataset.Count, "img");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        int done = 0;
-        foreach (DetectionBatch batch in loader.Epoch(0, 0, cancellation))
+        DetectionResults results = set.NewResults();
+        Log.Info($"detecting on {set.Description}: {set.Dataset.Count} images");
+        double rate = Predict(model, set, results, device, batchSize, config.Train.Workers, cancellation);
+        string written = results.Write(output);
+        DetectionMetrics? metrics = null;
+        if (evaluate)
         {
-            using var _ = batch;
-            using var scope = NewDisposeScope();
-            var input = device.type == DeviceType.CPU ? batch
-                : DetectionBatch.Collate(batch.Samples.Select(s => s with { Image = s.Image.to(device) }).ToList(), config.Input.SizeDivisibility);
-            var detections = model.Inference(input);
-            for (int i = 0; i < detections.Length; i++)
-            {
-                // VOC results name images by their file stem (the devkit's image id).
-                string imageId = Path.GetFileNameWithoutExtension(batch.Samples[i].FileName)
-                                 ?? throw new DuprException($"image {batch.Samples[i].ImageId} has no file name");
-                // TorchSharp's ToArray throws on an empty tensor.
-                if (detections[i].Count == 0) continue;
-                var boxes = detections[i].Boxes.cpu().contiguous().data<float>().ToArray();
-                var scores = detections[i].Scores.cpu().contiguous().data<float>().ToArray();
-                var classes = detections[i].Classes.cpu().contiguous().data<long>().ToArray();
-                for (int k = 0; k < scores.Length; k++) results.Add((imageId, (int)classes[k], scores[k], boxes[(4 * k)..(4 * k + 4)]));
-            }
-            done += detections.Length;
-            progress.Report(done);
+            metrics = results.Evaluate();
+            metrics.Write(Path.Combine(output, DetectionMetrics.FileName));
         }
-        VocResultsWriter.Write(output, classNames, results);
-        return (done, done / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
+        return new DetectionInferenceResult(set.Dataset.Count, rate, written, metrics);
     }
 }

@@ -1,25 +1,25 @@
-using System.Diagnostics;
+using Dupr.Core.Checkpoints;
 using Dupr.Core.Data;
 using Dupr.Core.Runtime;
 using Dupr.Core.Training;
 using Dupr.Detection.Config;
 using Dupr.Detection.Data;
-using Dupr.Detection.Data.Datasets;
 using Dupr.Detection.Data.Transforms;
-using Dupr.Detection.Data.Voc;
+using Dupr.Detection.Evaluation;
 using Dupr.Detection.Modeling.MetaArch;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Training;
 
-/// <summary>What a finished (or interrupted) fine-tuning run reports.</summary>
+/// <summary>What a finished (or interrupted) fine-tuning run reports; <see cref="FinalMetrics"/> is null without a test set or when interrupted.</summary>
 public sealed record DetectionTrainResult(string RunDirectory, long Iterations, long MaxIter, IReadOnlyList<(string Name, double Value)> LastTerms,
-    double IterationsPerSecond, bool Interrupted);
+    double IterationsPerSecond, bool Interrupted, DetectionMetrics? FinalMetrics = null);
 
 /// <summary>
-/// Fine-tunes a Faster R-CNN C4 detector (paper 4.2): SGD with the linear scaling rule, linear warm-up and multi-step decay,
-/// metrics.csv + TensorBoard, atomic checkpoints and resume, a guard against non-finite losses, and model_final.dat at the end.
+/// Fine-tunes a detector (paper 4.x) on VOC or COCO data: SGD with the linear scaling rule, linear warm-up and multi-step decay,
+/// metrics.csv + TensorBoard, atomic checkpoints and resume, a guard against non-finite losses, evaluation on the test set every
+/// train.eval_period iterations and at the end (<see cref="TrainingEvaluation"/>), and model_final.dat.
 /// </summary>
 public sealed class DetectionTrainer
 {
@@ -32,6 +32,9 @@ public sealed class DetectionTrainer
     readonly DetectionRunOptions _options;
     readonly Device _device;
 
+    /// <summary>Raised after every optimiser step (and its checkpoint and evaluation, if due) with the number of steps done.</summary>
+    public event Action<long>? StepCompleted;
+
     public DetectionTrainer(DetectionConfig config, DetectionRunOptions options, Device device)
     {
         config.Validate();
@@ -40,31 +43,20 @@ public sealed class DetectionTrainer
         _device = device;
     }
 
-    /// <summary>The VOCdevkit folder of a --data folder: DIR/VOCdevkit when present, else DIR itself.</summary>
-    public static string Devkit(string data)
-    {
-        string nested = Path.Combine(data, "VOCdevkit");
-        if (Directory.Exists(nested)) return nested;
-        return Directory.Exists(data) ? data : throw new DuprException($"--data {data}: no such folder");
-    }
-
-    /// <summary>The class names of <paramref name="config"/> (the 20 VOC classes unless the config lists others).</summary>
-    public static IReadOnlyList<string> ClassNames(DetectionConfig config) =>
-        config.Datasets.ClassNames.Count > 0 ? config.Datasets.ClassNames : VocClasses.Names;
-
     /// <summary>Trains until max_iter or until <paramref name="cancellation"/> fires (then a checkpoint is written first).</summary>
     public DetectionTrainResult Run(CancellationToken cancellation = default)
     {
         var train = _config.Train;
         var checkpoints = new RunCheckpoints<TrainerState>(_options.Output);
         RunDirectory run = RunDirectory.OpenForTraining(_options.Output, _config, _options.Resume, checkpoints.Latest != null);
-        var dataset = new VocDetectionDataset(Devkit(_options.Data), DatasetSection.ParseSets(_config.Datasets.Train, "datasets.train"),
-            DetectionAugmentation.ForTraining(_config.Input), DetectionDatasetOptions.Training, ClassNames(_config));
-        var loader = new DataLoader<DetectionSample, DetectionBatch>(dataset,
+        DetectionTrainingSet data = DetectionDatasets.Train(_config, _options.Data);
+        // Built before training, so a bad test set fails now rather than after hours of training.
+        DetectionTestSet? testSet = DetectionDatasets.Test(_config, _options.Data);
+        var loader = new DataLoader<DetectionSample, DetectionBatch>(data.Dataset,
             samples => DetectionBatch.Collate(samples, _config.Input.SizeDivisibility),
             new DataLoaderOptions { BatchSize = train.BatchSize, Workers = train.Workers, Shuffle = true, DropLast = true, Seed = _options.Seed });
         if (loader.BatchesPerEpoch == 0)
-            throw new DuprException($"--data {_options.Data}: {dataset.Count} training images make no full batch of {train.BatchSize}");
+            throw new DuprException($"--data {_options.Data}: {data.Dataset.Count} training images make no full batch of {train.BatchSize}");
         var solver = _config.Solver;
         long maxIter = solver.MaxIter;
         double baseLr = LrSchedule.ScaledBaseLr(solver, train.BatchSize);
@@ -81,59 +73,62 @@ public sealed class DetectionTrainer
             start = checkpoints.Load(model, optimizer).Iteration;
             Log.Info($"resumed from {checkpoints.Latest} at iteration {start}");
         }
-        Log.Info($"fine-tuning on {dataset.Count} images, batch {train.BatchSize}, {maxIter} iterations, base lr {baseLr:G4}, device {_device}");
+        Log.Info($"fine-tuning on {data.Description}: {data.Dataset.Count} images, batch {train.BatchSize}, {maxIter} iterations, base lr {baseLr:G4}, device {_device}");
 
-        var metrics = new MetricsCsv(run.PathOf("metrics.csv"), resumeIteration: start);
-        var board = torch.utils.tensorboard.SummaryWriter(run.PathOf("tb"));
-        var progress = new Progress("finetune", maxIter, "it", start);
-        string? lastCheckpoint = checkpoints.Latest;
-        IReadOnlyList<(string, double)> lastTerms = [];
-        var clock = Stopwatch.StartNew();
-        long iteration = start;
-        bool interrupted = false;
-
-        using var batches = loader.Stream(start, cancellation).GetEnumerator();
-        while (iteration < maxIter)
+        var loop = new TrainingLoop(run, new TrainingLoopOptions
         {
-            if (cancellation.IsCancellationRequested)
-            {
-                interrupted = true;
-                break;
-            }
-            using (var scope = NewDisposeScope())
-            {
-                double lr = LrSchedule.At(solver, baseLr, iteration);
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-                if (!batches.MoveNext()) throw new InvalidOperationException("the loader ran out of batches");
-                using DetectionBatch batch = batches.Current;
-                // On another device the batch is copied there; the step's dispose scope frees the copy.
-                var losses = model.Losses(_device.type == DeviceType.CPU ? batch : MoveTo(batch));
-                var total = losses.Values.Aggregate((a, b) => a + b);
-                var terms = losses.Select(l => (l.Key, (double)l.Value.item<float>())).Prepend(("loss", total.item<float>())).ToList();
-                LossGuard.EnsureFinite(terms, iteration, lastCheckpoint);
-                optimizer.zero_grad();
-                total.backward();
-                optimizer.step();
-                iteration++;
-                lastTerms = terms;
+            Name = "finetune", Solver = solver, BaseLr = baseLr, LogPeriod = train.LogPeriod, RateColumn = "iterations_per_s",
+        }, optimizer, start, checkpoints.Latest);
+        var evaluation = testSet is null ? null : new TrainingEvaluation(run, testSet, start, loop.Board, _device, train.Workers);
+        using var batches = loader.Stream(start, cancellation).GetEnumerator();
 
-                if (iteration % train.LogPeriod == 0 || iteration == maxIter)
-                {
-                    double rate = (iteration - start) / clock.Elapsed.TotalSeconds;
-                    var row = terms.Concat([("lr", lr), ("iterations_per_s", rate)]).ToList();
-                    metrics.Append(iteration, row);
-                    foreach (var (name, value) in row) board.add_scalar($"finetune/{name}", (float)value, (int)iteration);
-                }
-                progress.Report(iteration, $"loss={terms[0].Item2:0.000} lr={lr:G3}");
-            }
-            if (iteration % solver.CheckpointPeriod == 0 && iteration < maxIter)
-                lastCheckpoint = checkpoints.Save(model, optimizer, iteration, new TrainerState(iteration));
+        StepReport Step(TrainingStep step)
+        {
+            // The samplers of the RPN and ROI heads draw from torch's generator: seeding it per step lets a resumed run repeat them.
+            Seeding.SeedAll(TrainingLoop.StepSeed(_options.Seed, step.Iteration));
+            if (!batches.MoveNext()) throw new InvalidOperationException("the loader ran out of batches");
+            using DetectionBatch batch = batches.Current;
+            // On another device the batch is copied there; the step's dispose scope frees the copy.
+            var losses = model.Losses(_device.type == DeviceType.CPU ? batch : MoveTo(batch));
+            var total = losses.Values.Aggregate((a, b) => a + b);
+            var terms = losses.Select(l => (l.Key, (double)l.Value.item<float>())).Prepend(("loss", total.item<float>())).ToList();
+            step.EnsureFinite(terms);
+            optimizer.zero_grad();
+            total.backward();
+            optimizer.step();
+            return new StepReport(terms);
         }
 
-        lastCheckpoint = checkpoints.Save(model, optimizer, iteration, new TrainerState(iteration));
-        if (!interrupted) Core.Checkpoints.ModuleCheckpoint.Save(model, run.PathOf(FinalWeights), Core.Checkpoints.CheckpointFormat.TorchSharp);
-        Log.Info($"{(interrupted ? "interrupted" : "finished")} at iteration {iteration}/{maxIter}; checkpoint {lastCheckpoint}");
-        return new DetectionTrainResult(run.Root, iteration, maxIter, lastTerms, (iteration - start) / Math.Max(1e-9, clock.Elapsed.TotalSeconds), interrupted);
+        void AfterStep(long iteration)
+        {
+            if (evaluation != null && train.EvalPeriod > 0 && iteration % train.EvalPeriod == 0 && iteration < maxIter)
+                Evaluate(evaluation, model, iteration, final: false, cancellation);
+            StepCompleted?.Invoke(iteration);
+        }
+
+        var result = loop.Run(Step, iteration => checkpoints.Save(model, optimizer, iteration, new TrainerState(iteration)), AfterStep, cancellation);
+        DetectionMetrics? final = null;
+        if (!result.Interrupted)
+        {
+            ModuleCheckpoint.Save(model, run.PathOf(FinalWeights), CheckpointFormat.TorchSharp);
+            if (evaluation != null) final = Evaluate(evaluation, model, result.Iterations, final: true, cancellation);
+        }
+        Log.Info($"{(result.Interrupted ? "interrupted" : "finished")} at iteration {result.Iterations}/{maxIter}; checkpoint {result.LastCheckpoint}");
+        return new DetectionTrainResult(run.Root, result.Iterations, maxIter, result.LastTerms, result.IterationsPerSecond, result.Interrupted, final);
+    }
+
+    // A stop request during an evaluation skips it (the training loop then stops at the next step boundary).
+    static DetectionMetrics? Evaluate(TrainingEvaluation evaluation, Modeling.MetaArch.Detector model, long iteration, bool final, CancellationToken cancellation)
+    {
+        try
+        {
+            return evaluation.Evaluate(model, iteration, final, cancellation);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            Log.Warn($"evaluation at iteration {iteration} stopped by the stop request" + (final ? "; run `dupr infer --evaluate` on model_final.dat" : ""));
+            return null;
+        }
     }
 
     DetectionBatch MoveTo(DetectionBatch batch) =>

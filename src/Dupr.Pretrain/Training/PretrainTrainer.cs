@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dupr.Core.Checkpoints;
 using Dupr.Core.Data;
 using Dupr.Core.Runtime;
@@ -74,72 +73,44 @@ public sealed class PretrainTrainer
         Log.Info($"pre-training {folder.Count} images, batch {train.BatchSize} " +
                  $"({train.Accumulation} x {microBatch}), {maxIter} iterations ({stepsPerEpoch}/epoch), base lr {baseLr:G4}, device {_device}");
 
-        var metrics = new MetricsCsv(run.PathOf("metrics.csv"), resumeIteration: start);
-        var board = torch.utils.tensorboard.SummaryWriter(run.PathOf("tb"));
-        var progress = new Progress("pretrain", maxIter, "it", start);
-        string? lastCheckpoint = checkpoints.Latest;
-        IReadOnlyList<(string, double)> lastTerms = [];
-        var clock = Stopwatch.StartNew();
-        long images = 0;
-        long iteration = start;
-        bool interrupted = false;
-
-        using var batches = loader.Stream(start * train.Accumulation, cancellation).GetEnumerator();
-        while (iteration < maxIter)
+        var loop = new TrainingLoop(run, new TrainingLoopOptions
         {
-            if (cancellation.IsCancellationRequested)
-            {
-                interrupted = true;
-                break;
-            }
-            using (var scope = NewDisposeScope())
-            {
-                double lr = LrSchedule.At(solver, baseLr, iteration);
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-                var rng = new Random(StepSeed(_options.Seed, iteration));
-                model.MomentumUpdate();
-                var outputs = new List<DuprOutput>();
-                int stepSkipped = 0;
-                for (int micro = 0; micro < train.Accumulation; micro++)
-                {
-                    if (!batches.MoveNext()) throw new InvalidOperationException("the loader ran out of batches");
-                    using TwoViewBatch batch = batches.Current;
-                    var output = model.Forward(ViewPairBatch.From(batch, _device), rng);
-                    (output.Loss / train.Accumulation).backward();
-                    outputs.Add(output);
-                    stepSkipped += output.PairsWithoutOverlap;
-                }
-                var terms = AverageTerms(outputs);
-                terms.Insert(0, ("loss", outputs.Average(o => o.Loss.item<float>())));
-                LossGuard.EnsureFinite(terms, iteration, lastCheckpoint);
-                optimizer.step();
-                optimizer.zero_grad();
-                model.Enqueue(outputs, rng);
-                skipped += stepSkipped;
-                images += train.BatchSize;
-                iteration++;
-                lastTerms = terms;
+            Name = "pretrain", Solver = solver, BaseLr = baseLr, LogPeriod = train.LogPeriod,
+            RateColumn = "images_per_s", RateUnitsPerIteration = train.BatchSize, ProgressTerms = 3,
+        }, optimizer, start, checkpoints.Latest);
+        using var batches = loader.Stream(start * train.Accumulation, cancellation).GetEnumerator();
 
-                if (iteration % train.LogPeriod == 0 || iteration == maxIter)
-                {
-                    double rate = images / clock.Elapsed.TotalSeconds;
-                    var row = terms.Concat([("lr", lr), ("images_per_s", rate), ("no_overlap", (double)stepSkipped)]).ToList();
-                    metrics.Append(iteration, row);
-                    foreach (var (name, value) in row) board.add_scalar($"pretrain/{name}", (float)value, (int)iteration);
-                }
-                progress.Report(iteration, string.Join(' ', terms.Take(3).Select(t => $"{t.Item1}={t.Item2:0.000}")) + $" lr={lr:G3}");
+        StepReport Step(TrainingStep step)
+        {
+            var rng = new Random(TrainingLoop.StepSeed(_options.Seed, step.Iteration));
+            model.MomentumUpdate();
+            var outputs = new List<DuprOutput>();
+            int stepSkipped = 0;
+            for (int micro = 0; micro < train.Accumulation; micro++)
+            {
+                if (!batches.MoveNext()) throw new InvalidOperationException("the loader ran out of batches");
+                using TwoViewBatch batch = batches.Current;
+                var output = model.Forward(ViewPairBatch.From(batch, _device), rng);
+                (output.Loss / train.Accumulation).backward();
+                outputs.Add(output);
+                stepSkipped += output.PairsWithoutOverlap;
             }
-            if (iteration % _config.Solver.CheckpointPeriod == 0 && iteration < maxIter)
-                lastCheckpoint = checkpoints.Save(model, optimizer, iteration, skipped);
-            StepCompleted?.Invoke(iteration);
+            var terms = AverageTerms(outputs);
+            terms.Insert(0, ("loss", outputs.Average(o => o.Loss.item<float>())));
+            step.EnsureFinite(terms);
+            optimizer.step();
+            optimizer.zero_grad();
+            model.Enqueue(outputs, rng);
+            skipped += stepSkipped;
+            return new StepReport(terms, [("no_overlap", stepSkipped)]);
         }
 
-        lastCheckpoint = checkpoints.Save(model, optimizer, iteration, skipped);
-        if (!interrupted) Export(model, run);
-        Log.Info($"{(interrupted ? "interrupted" : "finished")} at iteration {iteration}/{maxIter}; checkpoint {lastCheckpoint}; " +
+        var result = loop.Run(Step, iteration => checkpoints.Save(model, optimizer, iteration, skipped), iteration => StepCompleted?.Invoke(iteration), cancellation);
+        if (!result.Interrupted) Export(model, run);
+        Log.Info($"{(result.Interrupted ? "interrupted" : "finished")} at iteration {result.Iterations}/{maxIter}; checkpoint {result.LastCheckpoint}; " +
                  $"{skipped} image pairs without overlap skipped the patch loss" + (loader.BadSamples.Summary() is string bad ? $"; {bad}" : ""));
-        return new PretrainResult(run.Root, iteration, maxIter, lastTerms, skipped, loader.BadSamples.Skipped,
-            images / Math.Max(1e-9, clock.Elapsed.TotalSeconds), interrupted);
+        return new PretrainResult(run.Root, result.Iterations, maxIter, result.LastTerms, skipped, loader.BadSamples.Skipped,
+            result.IterationsPerSecond * train.BatchSize, result.Interrupted);
     }
 
     /// <summary>Writes the query backbone as backbone.pth (PyTorch, torchvision key names) and backbone.dat (TorchSharp).</summary>
@@ -151,6 +122,4 @@ public sealed class PretrainTrainer
 
     static List<(string Name, double Value)> AverageTerms(List<DuprOutput> outputs) =>
         outputs.SelectMany(o => o.Terms).GroupBy(t => t.Name).Select(g => (g.Key, g.Average(t => t.Value))).ToList();
-
-    static int StepSeed(long seed, long iteration) => unchecked((int)(seed * 1_000_003L + iteration * 7_919L + 17));
 }

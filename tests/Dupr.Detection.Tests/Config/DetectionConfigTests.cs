@@ -45,6 +45,28 @@ public class DetectionConfigTests
     }
 
     [Fact]
+    public void CocoMiniRecipeReadsTheSyntheticWorldsCocoFilesAndIsEvaluatedPeriodically()
+    {
+        var coco = ConfigLoader.Load<DetectionConfig>(Path.Combine(ConfigDir, "coco_faster_rcnn_r18_c4_mini.json"));
+        var voc = ConfigLoader.Load<DetectionConfig>(Path.Combine(ConfigDir, "voc_faster_rcnn_r18_c4_mini.json"));
+        Assert.Equal((DatasetFormat.Coco, DatasetFormat.Voc), (coco.Datasets.Format, voc.Datasets.Format));
+        Assert.Equal(["coco/annotations/instances_train.json:coco/train"], coco.Datasets.Train);
+        Assert.Equal(["coco/annotations/instances_val.json:coco/val"], coco.Datasets.Test);
+        Assert.Empty(coco.Datasets.ClassNames); // taken from the annotation file
+        Assert.Equal((100L, 0L), (coco.Train.EvalPeriod, voc.Train.EvalPeriod));
+        // Apart from the data, the same mini recipe.
+        Assert.Equal(ConfigLoader.Serialize(voc.RoiHeads), ConfigLoader.Serialize(coco.RoiHeads));
+        Assert.Equal(ConfigLoader.Serialize(voc.Solver), ConfigLoader.Serialize(coco.Solver));
+    }
+
+    [Fact]
+    public void ANegativeEvalPeriodIsRejected()
+    {
+        var config = new DetectionConfig { Train = new DetectionTrainSection { EvalPeriod = -1 } };
+        Assert.Contains("train.eval_period", Assert.Throws<Dupr.Core.Runtime.DuprException>(config.Validate).Message);
+    }
+
+    [Fact]
     public void AFeatureOtherThanRes4IsRejected()
     {
         var config = new DetectionConfig { Rpn = new RpnSection { InFeatures = ["res5"] } };

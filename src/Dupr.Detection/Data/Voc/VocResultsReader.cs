@@ -24,16 +24,29 @@ public static class VocResultsReader
         {
             string path = Path.Combine(directory, FileName(className));
             if (!File.Exists(path)) throw new DuprException($"{path}: results file not found (one file per class is expected, even if empty)");
-            byClass[className] = ReadFile(path);
+            byClass[className] = Parse(File.ReadLines(path), path);
         }
         return new VocDetections(byClass, directory);
     }
 
-    static List<VocDetection> ReadFile(string path)
+    /// <summary>
+    /// The detections in each class's file text <paramref name="files"/> (in <paramref name="classNames"/> order), checked as
+    /// <see cref="Read"/> checks files; <paramref name="source"/> stands for the folder in messages.
+    /// </summary>
+    public static VocDetections Parse(IReadOnlyList<string> classNames, IReadOnlyList<string> files, string source)
+    {
+        if (files.Count != classNames.Count) throw new ArgumentException($"{files.Count} files for {classNames.Count} classes", nameof(files));
+        var byClass = new Dictionary<string, IReadOnlyList<VocDetection>>();
+        for (int c = 0; c < classNames.Count; c++)
+            byClass[classNames[c]] = Parse(files[c].Split('\n'), Path.Combine(source, FileName(classNames[c])));
+        return new VocDetections(byClass, source);
+    }
+
+    static List<VocDetection> Parse(IEnumerable<string> lines, string path)
     {
         var detections = new List<VocDetection>();
         int lineNumber = 0;
-        foreach (string line in File.ReadLines(path))
+        foreach (string line in lines)
         {
             lineNumber++;
             string[] fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);

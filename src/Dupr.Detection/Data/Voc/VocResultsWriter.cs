@@ -14,10 +14,17 @@ public static class VocResultsWriter
     public static void Write(string directory, IReadOnlyList<string> classNames, IEnumerable<(string ImageId, int Class, double Score, float[] Box)> detections)
     {
         Directory.CreateDirectory(directory);
+        string[] files = Format(classNames, detections);
+        for (int c = 0; c < classNames.Count; c++)
+            AtomicFile.WriteAllText(Path.Combine(directory, VocResultsReader.FileName(classNames[c])), files[c]);
+    }
+
+    /// <summary>The text of each class's file, in <paramref name="classNames"/> order.</summary>
+    public static string[] Format(IReadOnlyList<string> classNames, IEnumerable<(string ImageId, int Class, double Score, float[] Box)> detections)
+    {
         var lines = classNames.Select(_ => new StringBuilder()).ToArray();
         foreach (var (imageId, c, score, b) in detections)
             lines[c].Append(CultureInfo.InvariantCulture, $"{imageId} {score:F3} {b[0] + 1:F1} {b[1] + 1:F1} {b[2]:F1} {b[3]:F1}\n");
-        for (int c = 0; c < classNames.Count; c++)
-            AtomicFile.WriteAllText(Path.Combine(directory, VocResultsReader.FileName(classNames[c])), lines[c].ToString());
+        return lines.Select(l => l.ToString()).ToArray();
     }
 }

@@ -84,6 +84,7 @@ public sealed class RegionProposalNetwork : nn.Module
         var labels = new Tensor[gtBoxes.Count];
         var targets = new Tensor[gtBoxes.Count];
         using (no_grad())
+        using (OpTimer.Measure(OpTimer.AnchorMatching))
         {
             for (int i = 0; i < gtBoxes.Count; i++)
             {
