@@ -39,8 +39,8 @@ public sealed class DetectionConfig
     /// <summary>Object classes of the configured detector (retinanet.num_classes for RetinaNet, else roi_heads.num_classes).</summary>
     public int ClassCount() => Architecture == DetectorArchitecture.RetinaNet ? RetinaNet.NumClasses : RoiHeads.NumClasses;
 
-    // The setting ClassCount reads, for error messages.
-    string ClassCountKey() => Architecture == DetectorArchitecture.RetinaNet ? "retinanet.num_classes" : "roi_heads.num_classes";
+    /// <summary>The setting <see cref="ClassCount"/> reads, for error messages.</summary>
+    public string ClassCountKey() => Architecture == DetectorArchitecture.RetinaNet ? "retinanet.num_classes" : "roi_heads.num_classes";
 
     /// <summary>Throws <see cref="DuprException"/> naming the first setting the detector cannot use.</summary>
     public void Validate()

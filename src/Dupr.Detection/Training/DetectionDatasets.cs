@@ -97,8 +97,8 @@ public static class DetectionDatasets
 
     static void CheckCount(DetectionConfig config, int classes, string source)
     {
-        if (classes != config.RoiHeads.NumClasses)
-            throw new DuprException($"{source}: {classes} classes, but roi_heads.num_classes is {config.RoiHeads.NumClasses}; set roi_heads.num_classes={classes}");
+        if (classes != config.ClassCount())
+            throw new DuprException($"{source}: {classes} classes, but {config.ClassCountKey()} is {config.ClassCount()}; set {config.ClassCountKey()}={classes}");
     }
 
     static string Existing(string data, string relative, string key)

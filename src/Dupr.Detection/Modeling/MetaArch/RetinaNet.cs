@@ -140,7 +140,9 @@ public sealed class RetinaNet : Detector
         long k = settings.NumClasses;
         if (gtBoxes.size(0) == 0)
             return scope.MoveToOuter(full(anchors.size(0), k, ScalarType.Int64, anchors.device), zeros_like(anchors));
-        var (matches, matchLabels) = matcher.Match(BoxOps.PairwiseIou(gtBoxes, anchors));
+        Tensor matches, matchLabels;
+        using (OpTimer.Measure(OpTimer.AnchorMatching))
+            (matches, matchLabels) = matcher.Match(BoxOps.PairwiseIou(gtBoxes, anchors));
         var labels = gtClasses.to_type(ScalarType.Int64)[matches];
         labels.masked_fill_(matchLabels.eq(Matcher.Negative), k);
         labels.masked_fill_(matchLabels.eq(Matcher.Ignore), -1);
