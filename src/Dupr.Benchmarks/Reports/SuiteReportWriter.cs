@@ -20,7 +20,7 @@ public static class SuiteReportWriter
         string results = Path.Combine(plan.Output, ResultsName), report = Path.Combine(plan.Output, ReportName);
         ResultsCsv.Write(results, rows);
         var plots = ReportPlots.Write(plan, rows);
-        var notes = new List<string> { $"Results: `{ResultsName}` (one row per evaluation and metric); stages: `{SuitePlan.StagesFolder}/`." };
+        var notes = new List<string> { $"Results: `{ResultsName}` (one row per evaluation and metric); stage folders: `{Path.GetRelativePath(plan.Output, plan.StagesRoot)}/`." };
         notes.AddRange(StageCosts(plan));
         notes.AddRange(plots.Select(p => $"Plot: ![{Path.GetFileNameWithoutExtension(p)}]({p.Replace('\\', '/')})"));
         string markdown = SuiteReport.Markdown(plan.Suite.Spec, rows, paper, notes);

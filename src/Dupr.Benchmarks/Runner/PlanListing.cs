@@ -12,7 +12,7 @@ public static class PlanListing
     /// <summary>The listing's lines.</summary>
     public static IReadOnlyList<string> Lines(SuitePlan plan)
     {
-        var lines = new List<string> { $"suite {plan.Suite.Name} ({plan.Suite.Path}): {plan.Stages.Count} stages into {plan.Output}" };
+        var lines = new List<string> { $"suite {plan.Suite.Name} ({plan.Suite.Path}): {plan.Stages.Count} stages in {plan.StagesRoot}" };
         int width = plan.Stages.Count == 0 ? 1 : plan.Stages.Max(s => s.Name.Length);
         for (int i = 0; i < plan.Stages.Count; i++)
         {

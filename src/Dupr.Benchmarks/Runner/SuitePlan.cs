@@ -24,6 +24,9 @@ public sealed class SuitePlan
     /// <summary>The run's output directory (full path).</summary>
     public string Output { get; }
 
+    /// <summary>The folder of stage folders (full path): Output/stages unless the run shares another one.</summary>
+    public string StagesRoot { get; }
+
     /// <summary>Every stage that could be planned, in run order, each once.</summary>
     public IReadOnlyList<Stage> Stages { get; }
 
@@ -39,11 +42,12 @@ public sealed class SuitePlan
     /// <summary>Inputs from outside the suite that are not there (--data, weights files); a run refuses to start while any.</summary>
     public IReadOnlyList<string> MissingInputs { get; }
 
-    SuitePlan(Suite suite, string output, IReadOnlyList<Stage> stages, IReadOnlyList<PlannedPretraining> pretrainings,
+    SuitePlan(Suite suite, string output, string stagesRoot, IReadOnlyList<Stage> stages, IReadOnlyList<PlannedPretraining> pretrainings,
               IReadOnlyList<PlannedEvaluation> evaluations, IReadOnlyList<string> problems, IReadOnlyList<string> missing)
     {
         Suite = suite;
         Output = output;
+        StagesRoot = stagesRoot;
         Stages = stages;
         Pretrainings = pretrainings;
         Evaluations = evaluations;
@@ -51,10 +55,14 @@ public sealed class SuitePlan
         MissingInputs = missing;
     }
 
-    /// <summary>Plans <paramref name="suite"/> into <paramref name="output"/>; <paramref name="data"/>: the data folder (--data), or null for the default.</summary>
-    public static SuitePlan Build(Suite suite, string output, string? data) => new Builder(suite, Path.GetFullPath(output), data).Build();
+    /// <summary>
+    /// Plans <paramref name="suite"/> into <paramref name="output"/>; <paramref name="data"/>: the data folder (--data), or null for
+    /// the default; <paramref name="stages"/>: the stage folder to use instead of output/stages (suites sharing one reuse each other's stages).
+    /// </summary>
+    public static SuitePlan Build(Suite suite, string output, string? data, string? stages = null) =>
+        new Builder(suite, Path.GetFullPath(output), Path.GetFullPath(stages ?? Path.Combine(output, StagesFolder)), data).Build();
 
-    sealed class Builder(Suite suite, string output, string? data)
+    sealed class Builder(Suite suite, string output, string stagesRoot, string? data)
     {
         readonly SuiteSpec _spec = suite.Spec;
         readonly List<Stage> _stages = [];
@@ -101,7 +109,7 @@ public sealed class SuitePlan
                 PlanFinetune(f, p, seed, config, init);
             }
             if (blocked > 0) _problems.Add($"{blocked} fine-tuning stage(s) (and their evaluations) depend on the above and cannot be planned");
-            return new SuitePlan(suite, output, _stages, _pretrainings, _evaluations, _problems, _missing);
+            return new SuitePlan(suite, output, stagesRoot, _stages, _pretrainings, _evaluations, _problems, _missing);
         }
 
         void PlanData()
@@ -134,7 +142,7 @@ public sealed class SuitePlan
 
         string UnderData(string relative) => _root != null ? Path.GetFullPath(relative, _root) : $"<--data>/{relative}";
 
-        string Folder(string name, string hash) => Path.Combine(output, StagesFolder, $"{name}-{hash}");
+        string Folder(string name, string hash) => Path.Combine(stagesRoot, $"{name}-{hash}");
 
         // The stage planned first for this key, so that equal entries share it.
         T Add<T>(T stage) where T : Stage
@@ -192,17 +200,18 @@ public sealed class SuitePlan
 
         void PlanFinetune(FinetuningSpec f, PretrainingSpec p, long seed, DetectionConfig config, (JObject Key, string? Weights) init)
         {
+            string detection = f.Data ?? _spec.Data.Detection;
             var key = new JObject
             {
                 ["stage"] = "finetune", ["config"] = StageKey.Config(config), ["data"] = _dataToken,
-                ["detection"] = _spec.Data.Detection, ["init"] = init.Key,
+                ["detection"] = detection, ["init"] = init.Key,
             };
             string hash = StageKey.Hash(key), name = $"finetune-{f.Name}-{p.Name}-s{seed}";
             var finetune = Add(new FinetuneStage
             {
                 Name = name, Description = $"fine-tune {f.Name} ({Path.GetFileName(f.Config)}{Overrides(f.Set)}) from {p.Name}, seed {seed}",
                 Key = key, Hash = hash, Directory = Folder(name, hash), Seed = seed, Config = config,
-                Data = UnderData(_spec.Data.Detection), Weights = init.Weights,
+                Data = UnderData(detection), Weights = init.Weights,
             });
 
             var evalKey = new JObject
@@ -214,7 +223,7 @@ public sealed class SuitePlan
             {
                 Name = evalName, Description = $"evaluate {f.Name} from {p.Name}, seed {seed}: {string.Join(", ", f.Metrics)}",
                 Key = evalKey, Hash = evalHash, Directory = Folder(evalName, evalHash), Finetune = finetune,
-                Metrics = Suite.MetricsOf(f), CocoGt = f.CocoGt is string gt ? UnderData(Path.Combine(_spec.Data.Detection, gt)) : null,
+                Metrics = Suite.MetricsOf(f), CocoGt = f.CocoGt is string gt ? UnderData(Path.Combine(detection, gt)) : null,
             });
             _evaluations.Add(new PlannedEvaluation(f, p, seed, evaluate));
         }

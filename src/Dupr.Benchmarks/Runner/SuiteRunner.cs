@@ -26,7 +26,7 @@ public sealed class SuiteRunner(IStageExecutor executor, Action<string>? log = n
             string head = $"[bench {i + 1}/{n}] {stage.Name}";
             if (StageStore.IsDone(stage))
             {
-                _log($"{head}: cached ({Path.GetRelativePath(plan.Output, stage.Directory)})");
+                _log($"{head}: cached ({Path.GetRelativePath(plan.StagesRoot, stage.Directory)})");
                 outcomes.Add(new StageOutcome(stage, StageStatus.Cached, TimeSpan.Zero));
                 continue;
             }

@@ -15,6 +15,9 @@ public sealed class FinetuningSpec
     /// <summary>Config overrides (schedule, sizes), as `--set key=value` takes them.</summary>
     public List<string> Set { get; set; } = [];
 
+    /// <summary>This recipe's detection data folder, relative to the data folder; null: the suite's data.detection.</summary>
+    public string? Data { get; set; }
+
     /// <summary>Metrics to collect, "evaluator.stat": voc.AP|AP50|AP75 (VOC devkit), bbox.AP ... bbox.ARl (COCO boxes), segm.* (masks), in percent.</summary>
     public List<string> Metrics { get; set; } = ["voc.AP", "voc.AP50", "voc.AP75"];
 

@@ -11,6 +11,6 @@ public sealed class SuiteDataSpec
     /// <summary>The unlabeled pre-training images, relative to the data folder (e.g. "unlabeled", "imagenet/train").</summary>
     public string Unlabeled { get; set; } = "unlabeled";
 
-    /// <summary>The detection data (a folder holding VOCdevkit/ or the COCO files the configs name), relative to the data folder.</summary>
+    /// <summary>The detection data (a folder holding VOCdevkit/ or the COCO files the configs name), relative to the data folder; a fine-tuning may name its own.</summary>
     public string Detection { get; set; } = ".";
 }

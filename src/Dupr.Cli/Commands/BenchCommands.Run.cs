@@ -19,6 +19,7 @@ public sealed partial class BenchCommands
         [Option("output", Description = "Output folder (created): stages/, results.csv, report.md, plots/.")] string output,
         [Option("data", Description = "Data folder: where a synthetic suite's world is generated or reused (default: inside --output), or the folder holding a paper-scale suite's datasets and weights.")] string? data = null,
         [Option("dry-run", Description = "List the stages (name, hash, done / started / to run) and what keeps the suite from running; run nothing.")] bool dryRun = false,
+        [Option("stages", Description = "Stage folder to use instead of --output/stages; suites that share one reuse each other's finished stages (e.g. the paper-scale pre-trainings).")] string? stages = null,
         [Option("paper", Description = "Folder of the paper's tables (default: ../paper beside the suite file, i.e. eval/paper).")] string? paper = null,
         [Option("inference-batch", Description = "Images per forward pass in the evaluation stages.")] int inferenceBatch = 4)
     {
@@ -27,7 +28,7 @@ public sealed partial class BenchCommands
         var loaded = Suite.Load(suite);
         var tables = PaperTable.Load(paper ?? Path.Combine(Path.GetDirectoryName(loaded.Path)!, "..", "paper"));
         var check = SuiteValidator.Check(loaded, tables);
-        var plan = SuitePlan.Build(loaded, output, data);
+        var plan = SuitePlan.Build(loaded, output, data, stages);
         if (dryRun)
         {
             PlanListing.Print(plan);
