@@ -28,11 +28,12 @@ public static class SuiteReportWriter
         return new SuiteOutputs(results, report, plots, rows, markdown);
     }
 
-    // Measured cost of each kind of stage, from the done markers (a stage reused from an earlier run counts its original time).
+    // Measured cost of each kind of stage, from the done markers: the time of the run that finished each stage (a stage reused
+    // from an earlier run counts that run's time; a resumed stage only the part after its resume).
     static IEnumerable<string> StageCosts(SuitePlan plan) =>
         plan.Stages.GroupBy(s => s.Name.Split('-')[0])
             .Select(g => (Kind: g.Key, Seconds: g.Select(StageStore.Seconds).OfType<double>().ToList()))
             .Where(g => g.Seconds.Count > 0)
             .Select(g => $"Stage time, {g.Kind}: {g.Seconds.Count} stage(s), {Progress.FormatDuration(TimeSpan.FromSeconds(g.Seconds.Sum()))} in all, " +
-                         $"{Progress.FormatDuration(TimeSpan.FromSeconds(g.Seconds.Average()))} each on average.");
+                         $"{Progress.FormatDuration(TimeSpan.FromSeconds(g.Seconds.Average()))} each on average (wall time of the attempt that finished each; a resumed stage counts from its resume).");
 }

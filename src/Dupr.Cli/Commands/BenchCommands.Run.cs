@@ -12,7 +12,7 @@ public sealed partial class BenchCommands
 {
     [Command("run", Description = "Run a benchmark suite (eval/suites/*.json): synthetic world, pre-trainings, then per seed every fine-tuning x pre-training and its evaluation. "
                                   + "Each finished stage is kept in --output/stages/<name>-<hash>/ (hash of its resolved config and inputs): a re-run skips it, and a stage stopped midway "
-                                  + "(Ctrl-C, or killed) resumes from its last checkpoint. Writes results.csv, report.md (ours beside the paper's numbers) and plots/*.png into --output.")]
+                                  + "(Ctrl-C, or killed) resumes from its last checkpoint. Writes results.csv, report.md (ours beside the paper's numbers) and plots/*.png into --output. Seeds come from the suite (--seed is not used).")]
     public int Run(
         GlobalOptions global,
         [Option("suite", Description = "The suite JSON, e.g. eval/suites/mini.json.")] string suite,
