@@ -13,15 +13,13 @@ test:
 
 RUNS   ?= runs/demo
 
-# The main job on the built-in synthetic data: the synthetic world, then mini MoCo v2 and mini DUPR
-# pre-training (about 5-10 minutes each on 2 cores). Fine-tuning, evaluation and the report table
-# join when the detectors land (issues 6 and 8). Re-running resumes finished or interrupted runs.
+# The main job on a fresh machine (eval/suites/mini.json, under 30 minutes on 2 cores): the synthetic world, mini MoCo v2
+# and mini DUPR pre-training, the mini Faster R-CNN R18-C4 fine-tuned from random init, MoCo v2 and DUPR with 3 seeds,
+# VOC- and COCO-style evaluation, then the report table. Finished stages are kept in $(RUNS)/stages: running it again
+# (after Ctrl-C, a kill or a crash) continues where it stopped.
 demo: build
 	$(DUPR) env
-	$(DUPR) data synth --out $(DATA)
-	$(DUPR) pretrain --config configs/pretrain/mocov2_r18_mini.json --data $(DATA)/unlabeled --output $(RUNS)/mocov2 $(if $(wildcard $(RUNS)/mocov2/checkpoints/last_checkpoint),--resume)
-	$(DUPR) pretrain --config configs/pretrain/dupr_r18_mini.json --data $(DATA)/unlabeled --output $(RUNS)/dupr $(if $(wildcard $(RUNS)/dupr/checkpoints/last_checkpoint),--resume)
-	@echo "demo: backbones in $(RUNS)/mocov2/backbone.pth and $(RUNS)/dupr/backbone.pth; loss curves in $(RUNS)/*/metrics.csv"
+	$(DUPR) bench run --suite eval/suites/mini.json --output $(RUNS) --data $(DATA)
 
 # Speed benchmarks; figures go to docs/BENCHMARKS.md by hand, CSVs to reports/bench.
 bench: build

@@ -28,7 +28,7 @@ public static class Program
         app.AddSubCommand("evaluate", x => x.AddCommands<EvaluateCommands>())
             .WithDescription("Evaluate detection results: COCO (bbox, segm) as pycocotools does, Pascal VOC as detectron2 does.");
         app.AddSubCommand("bench", x => x.AddCommands<BenchCommands>())
-            .WithDescription("Benchmarks: commands that print numbers.");
+            .WithDescription("Benchmarks: speed measurements that print numbers, benchmark suites (run) and the regression gate (check).");
         app.Run();
         // Cocona ends help with exit code 129; asking for help is a success.
         bool help = Environment.ExitCode == 129 && args.Any(a => a is "--help" or "-h");

@@ -70,8 +70,8 @@ public static class DetectionDatasets
         return Directory.Exists(data) ? data : throw new DuprException($"--data {data}: no such folder");
     }
 
-    // VOC: the config's names, else the 20 VOC classes.
-    static IReadOnlyList<string> VocClassNames(DetectionConfig config)
+    /// <summary>The class names of a VOC-format config: its datasets.class_names, else the 20 VOC classes (count checked).</summary>
+    public static IReadOnlyList<string> VocClassNames(DetectionConfig config)
     {
         IReadOnlyList<string> names = config.Datasets.ClassNames.Count > 0 ? config.Datasets.ClassNames : VocClasses.Names;
         CheckCount(config, names.Count, "datasets.class_names" + (config.Datasets.ClassNames.Count > 0 ? "" : " (default: the 20 VOC classes)"));

@@ -1,0 +1,118 @@
+using System.Text.RegularExpressions;
+using Dupr.Core.Config;
+using Dupr.Core.Runtime;
+
+namespace Dupr.Benchmarks.Suites;
+
+/// <summary>A loaded suite file: its <see cref="SuiteSpec"/>, checked for internal consistency, and where it lives (paths resolve from there).</summary>
+public sealed partial class Suite
+{
+    /// <summary>The suite as written (with "_base_" merged and defaults filled in).</summary>
+    public SuiteSpec Spec { get; }
+
+    /// <summary>The suite file's full path.</summary>
+    public string Path { get; }
+
+    Suite(SuiteSpec spec, string path)
+    {
+        Spec = spec;
+        Path = path;
+    }
+
+    /// <summary>The suite's name.</summary>
+    public string Name => Spec.Name;
+
+    /// <summary>
+    /// Reads <paramref name="path"/> (comments and "_base_" allowed, unknown keys rejected) and checks what needs no other file:
+    /// names, init kinds, seeds, references, metric names and the paper blocks' metric mapping.
+    /// </summary>
+    public static Suite Load(string path)
+    {
+        if (!File.Exists(path)) throw new DuprException($"--suite {path}: no such file");
+        var suite = new Suite(ConfigLoader.Load<SuiteSpec>(path), System.IO.Path.GetFullPath(path));
+        suite.Check();
+        return suite;
+    }
+
+    /// <summary>A path written in the suite, made absolute against the suite file's folder.</summary>
+    public string Resolve(string relative) => System.IO.Path.GetFullPath(relative, System.IO.Path.GetDirectoryName(Path)!);
+
+    /// <summary>The metrics a fine-tuning collects, parsed.</summary>
+    public static IReadOnlyList<MetricKey> MetricsOf(FinetuningSpec finetuning) => finetuning.Metrics.Select(MetricKey.Parse).ToList();
+
+    void Check()
+    {
+        var s = Spec;
+        string file = System.IO.Path.GetFileName(Path);
+        DuprException Bad(string what) => new($"{file}: {what}");
+
+        if (!Identifier().IsMatch(s.Name)) throw Bad($"name '{s.Name}' must be lower case letters, digits, '_' or '-'");
+        if (s.Pretrainings.Count == 0) throw Bad("pretrainings is empty");
+        if (s.Finetunings.Count == 0) throw Bad("finetunings is empty");
+        if (s.Seeds.Count == 0 || s.Seeds.Any(seed => seed < 0) || s.Seeds.Distinct().Count() != s.Seeds.Count)
+            throw Bad($"seeds must be distinct non-negative integers, got [{string.Join(", ", s.Seeds)}]");
+        CheckNames(s.Pretrainings.Select(p => p.Name), "pretrainings", Bad);
+        CheckNames(s.Finetunings.Select(f => f.Name), "finetunings", Bad);
+        var names = s.Pretrainings.Select(p => p.Name).ToHashSet();
+        foreach (string reference in s.References)
+            if (!names.Contains(reference)) throw Bad($"references: '{reference}' is not a pre-training name ({string.Join(", ", names)})");
+
+        foreach (var p in s.Pretrainings)
+        {
+            string where = $"pretraining '{p.Name}'";
+            switch (p.Init)
+            {
+                case PretrainingInit.Pretrain when string.IsNullOrEmpty(p.Config):
+                    throw Bad($"{where}: init pretrain needs a config");
+                case PretrainingInit.Weights when string.IsNullOrEmpty(p.Weights):
+                    throw Bad($"{where}: init weights needs a weights file");
+                case not PretrainingInit.Pretrain when p.Config != null || p.Set.Count > 0:
+                    throw Bad($"{where}: config and set apply to init pretrain only");
+                case not PretrainingInit.Weights when p.Weights != null:
+                    throw Bad($"{where}: weights applies to init weights only");
+            }
+            if (p.Paper is { } paper && paper.Method.Length == 0) throw Bad($"{where}: paper.method is empty");
+        }
+
+        foreach (var f in s.Finetunings)
+        {
+            string where = $"finetuning '{f.Name}'";
+            if (f.Config.Length == 0) throw Bad($"{where}: config is empty");
+            if (f.Metrics.Count == 0) throw Bad($"{where}: metrics is empty");
+            foreach (string metric in f.Metrics)
+            {
+                try
+                {
+                    MetricKey.Parse(metric);
+                }
+                catch (DuprException e)
+                {
+                    throw Bad($"{where}: {e.Message}");
+                }
+            }
+            foreach (var block in f.Paper)
+            {
+                string at = $"{where}: paper block {block.Table} {block.Part} '{block.Setting}'";
+                if (block.Table.Length == 0 || block.Setting.Length == 0) throw Bad($"{at}: table and setting are required");
+                if (block.Metrics.Count == 0) throw Bad($"{at}: metrics is empty");
+                foreach (string ours in block.Metrics.Keys)
+                    if (!f.Metrics.Contains(ours)) throw Bad($"{at}: metric '{ours}' is not in the fine-tuning's metrics");
+                foreach (string name in block.Pretrainings)
+                    if (!names.Contains(name)) throw Bad($"{at}: pretraining '{name}' is not defined");
+            }
+        }
+    }
+
+    static void CheckNames(IEnumerable<string> names, string key, Func<string, DuprException> bad)
+    {
+        var seen = new HashSet<string>();
+        foreach (string name in names)
+        {
+            if (!Identifier().IsMatch(name)) throw bad($"{key}: name '{name}' must be lower case letters, digits, '_' or '-'");
+            if (!seen.Add(name)) throw bad($"{key}: name '{name}' appears twice");
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
+    private static partial Regex Identifier();
+}
