@@ -10,6 +10,9 @@ public static class DetectorFactory
     public static Detector Create(DetectionConfig config) => config.Architecture switch
     {
         DetectorArchitecture.FasterRcnnC4 => new FasterRcnnC4(config),
+        DetectorArchitecture.FasterRcnnFpn => new FasterRcnnFpn(config),
+        DetectorArchitecture.MaskRcnnC4 => new MaskRcnnC4(config),
+        DetectorArchitecture.MaskRcnnFpn => new MaskRcnnFpn(config),
         _ => throw new DuprException($"architecture: {config.Architecture} is not built yet"),
     };
 }
