@@ -20,10 +20,10 @@ public class MaskRcnnTests(ITestOutputHelper output)
         using var fpn = Create(DetectorArchitecture.MaskRcnnFpn, 2);
         Assert.IsType<MaskRcnnFpn>(fpn);
         var state = fpn.state_dict();
-        Assert.Equal([32L, 32, 3, 3], state["roi_heads.mask_head.mask_fcn1.weight"].shape);
+        Assert.Equal([16L, 32, 3, 3], state["roi_heads.mask_head.mask_fcn1.weight"].shape);
         Assert.Contains("roi_heads.mask_head.mask_fcn4.bias", state.Keys);
-        Assert.Equal([32L, 32, 2, 2], state["roi_heads.mask_head.deconv.weight"].shape);
-        Assert.Equal([2L, 32, 1, 1], state["roi_heads.mask_head.predictor.weight"].shape);
+        Assert.Equal([16L, 16, 2, 2], state["roi_heads.mask_head.deconv.weight"].shape);
+        Assert.Equal([2L, 16, 1, 1], state["roi_heads.mask_head.predictor.weight"].shape);
         Assert.Equal("backbone.bottom_up.layer1.0.conv1.weight", fpn.BackbonePlacement.Map("layer1.0.conv1.weight"));
 
         using var c4 = Create(DetectorArchitecture.MaskRcnnC4, 2);
