@@ -22,4 +22,10 @@ public sealed class ResNetSection
     {
         Depth = Depth, Width = Width, Norm = Norm, FreezeAt = FreezeAt, OutFeatures = ["res4"], OnlyUpToOutFeatures = true,
     };
+
+    /// <summary>The bottom-up ResNet of an FPN detector: the stages <paramref name="fpnInFeatures"/> and none past the deepest.</summary>
+    public ResNetConfig ToFpnConfig(IReadOnlyList<string> fpnInFeatures) => new()
+    {
+        Depth = Depth, Width = Width, Norm = Norm, FreezeAt = FreezeAt, OutFeatures = [.. fpnInFeatures], OnlyUpToOutFeatures = true,
+    };
 }

@@ -67,6 +67,108 @@ public class DetectionConfigTests
     }
 
     [Fact]
+    public void FpnAndHeadDefaultsAreDetectron2s()
+    {
+        var config = new DetectionConfig();
+        Assert.Equal(["res2", "res3", "res4", "res5"], config.Fpn.InFeatures);
+        Assert.Equal((256, NormKind.None, FpnTopBlock.MaxPool), (config.Fpn.OutChannels, config.Fpn.Norm, config.Fpn.TopBlock));
+        Assert.Equal((0, 256, 2, 1024, NormKind.None), (config.BoxHead.NumConv, config.BoxHead.ConvDim, config.BoxHead.NumFc, config.BoxHead.FcDim, config.BoxHead.Norm));
+        Assert.Equal((4, 256, NormKind.None, false), (config.MaskHead.NumConv, config.MaskHead.ConvDim, config.MaskHead.Norm, config.MaskHead.ClassAgnostic));
+        Assert.Equal((14, 0, true), (config.MaskHead.PoolerResolution, config.MaskHead.PoolerSamplingRatio, config.MaskHead.PoolerAligned));
+        Assert.Equal(["p2", "p3", "p4", "p5", "p6"], config.Fpn.Levels().Select(l => l.Name));
+        Assert.Equal([4, 8, 16, 32, 64], config.Fpn.Levels().Select(l => l.Stride));
+    }
+
+    [Fact]
+    public void CocoMaskRcnnFpnRecipeIsDetectron2sFpnWithMocosNorms()
+    {
+        var fpn = ConfigLoader.Load<DetectionConfig>(Path.Combine(ConfigDir, "coco_mask_rcnn_r50_fpn_1x.json"));
+        Assert.Equal(DetectorArchitecture.MaskRcnnFpn, fpn.Architecture);
+        Assert.Equal((50, NormKind.BN, 0), (fpn.Backbone.Depth, fpn.Backbone.Norm, fpn.Backbone.FreezeAt));
+        Assert.Equal((256, NormKind.BN, FpnTopBlock.MaxPool), (fpn.Fpn.OutChannels, fpn.Fpn.Norm, fpn.Fpn.TopBlock));
+        Assert.Equal([[32.0], [64], [128], [256], [512]], fpn.Anchors.Sizes);
+        Assert.Equal(["p2", "p3", "p4", "p5", "p6"], fpn.Rpn.InFeatures);
+        Assert.Equal((2000, 1000, 1000, 1000), (fpn.Rpn.PreNmsTopkTrain, fpn.Rpn.PreNmsTopkTest, fpn.Rpn.PostNmsTopkTrain, fpn.Rpn.PostNmsTopkTest));
+        Assert.Equal(["p2", "p3", "p4", "p5"], fpn.RoiHeads.InFeatures);
+        Assert.Equal((80, 7), (fpn.RoiHeads.NumClasses, fpn.RoiHeads.PoolerResolution));
+        Assert.Equal((0, 2, 1024, NormKind.None), (fpn.BoxHead.NumConv, fpn.BoxHead.NumFc, fpn.BoxHead.FcDim, fpn.BoxHead.Norm));
+        Assert.Equal((4, 256, 14, false), (fpn.MaskHead.NumConv, fpn.MaskHead.ConvDim, fpn.MaskHead.PoolerResolution, fpn.MaskHead.ClassAgnostic));
+        Assert.Equal(DatasetFormat.Coco, fpn.Datasets.Format);
+        Assert.Equal([640, 672, 704, 736, 768, 800], fpn.Input.MinSizeTrain);
+        Assert.Equal((90000L, 1000L, 0.02, 16), (fpn.Solver.MaxIter, fpn.Solver.WarmupIters, fpn.Solver.BaseLr, fpn.Train.BatchSize));
+        Assert.Equal([60000L, 80000], fpn.Solver.Steps);
+    }
+
+    [Theory]
+    [InlineData("coco_mask_rcnn_r50_fpn_2x.json", 180000, 120000, 160000)]
+    [InlineData("coco_mask_rcnn_r50_fpn_12k.json", 12000, 8000, 10667)]
+    [InlineData("coco_mask_rcnn_r50_fpn_18k.json", 18000, 12000, 16000)]
+    [InlineData("coco_mask_rcnn_r50_fpn_36k.json", 36000, 24000, 32000)]
+    [InlineData("coco_mask_rcnn_r50_c4_2x.json", 180000, 120000, 160000)]
+    public void SchedulesKeepTheRecipeAndMoveTheSteps(string name, long maxIter, long first, long second)
+    {
+        var config = ConfigLoader.Load<DetectionConfig>(Path.Combine(ConfigDir, name));
+        Assert.Equal((maxIter, 0.02, 16), (config.Solver.MaxIter, config.Solver.BaseLr, config.Train.BatchSize));
+        Assert.Equal([first, second], config.Solver.Steps);
+        Assert.True(config.HasMasks());
+    }
+
+    [Fact]
+    public void CocoMaskRcnnC4RecipeIsMocosC4WithMasks()
+    {
+        var c4 = ConfigLoader.Load<DetectionConfig>(Path.Combine(ConfigDir, "coco_mask_rcnn_r50_c4_1x.json"));
+        Assert.Equal(DetectorArchitecture.MaskRcnnC4, c4.Architecture);
+        Assert.Equal((NormKind.BN, 0, NormKind.BN), (c4.Backbone.Norm, c4.Backbone.FreezeAt, c4.RoiHeads.Res5ExtraNorm));
+        Assert.Equal((0, 14), (c4.MaskHead.NumConv, c4.RoiHeads.PoolerResolution));
+        Assert.Equal((6000, 1000), (c4.Rpn.PreNmsTopkTest, c4.Rpn.PostNmsTopkTest));
+        Assert.Equal([60000L, 80000], c4.Solver.Steps);
+    }
+
+    [Theory]
+    [InlineData("coco_mask_rcnn_r18_fpn_mini.json", DetectorArchitecture.MaskRcnnFpn)]
+    [InlineData("coco_mask_rcnn_r18_c4_mini.json", DetectorArchitecture.MaskRcnnC4)]
+    public void MiniMaskRcnnConfigsReadTheSyntheticWorld(string name, DetectorArchitecture architecture)
+    {
+        var mini = ConfigLoader.Load<DetectionConfig>(Path.Combine(ConfigDir, name));
+        Assert.Equal(architecture, mini.Architecture);
+        Assert.Equal(DatasetFormat.Coco, mini.Datasets.Format);
+        Assert.Equal(["coco/annotations/instances_train.json:coco/train"], mini.Datasets.Train);
+        Assert.Equal(["coco/annotations/instances_val.json:coco/val"], mini.Datasets.Test);
+        Assert.Equal(6, mini.RoiHeads.NumClasses);
+        Assert.Equal(18, mini.Backbone.Depth);
+    }
+
+    public static TheoryData<string, string> InvalidFpnSettings() => new()
+    {
+        { "fpn.in_features=[\"res2\",\"stem\"]", "fpn.in_features" },
+        { "fpn.in_features=[\"res3\",\"res2\"]", "fpn.in_features" },
+        { "rpn.in_features=[\"p2\",\"p7\"]", "rpn.in_features" },
+        { "rpn.in_features=[\"p3\",\"p2\"]", "rpn.in_features" },
+        { "roi_heads.in_features=[\"p2\",\"p4\"]", "roi_heads.in_features" },
+        { "roi_heads.in_features=[]", "roi_heads.in_features" },
+        { "anchors.sizes=[[32],[64]]", "anchors.sizes" },
+        { "anchors.sizes=[[32],[64],[128],[256],[512,600]]", "anchors" },
+        { "fpn.out_channels=0", "fpn.out_channels" },
+        { "fpn.norm=FrozenBN", "fpn.norm" },
+        { "box_head.num_fc=-1", "box_head.num_fc" },
+        { "box_head.norm=GN", "box_head.norm" },
+        { "mask_head.conv_dim=0", "mask_head.conv_dim" },
+        { "mask_head.pooler_resolution=0", "mask_head.pooler_resolution" },
+        { "input.size_divisibility=16", "input.size_divisibility" },
+        { "backbone.depth=20", "depth" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidFpnSettings))]
+    public void InvalidFpnSettingsAreNamed(string assignment, string key)
+    {
+        string path = Path.Combine(ConfigDir, "coco_mask_rcnn_r50_fpn_1x.json");
+        var config = ConfigLoader.Load<DetectionConfig>(path, assignment == "box_head.norm=GN" ? [assignment, "box_head.num_conv=1", "box_head.conv_dim=48"] : [assignment]);
+        var error = Assert.Throws<Dupr.Core.Runtime.DuprException>(config.Validate);
+        Assert.Contains(key, error.Message);
+    }
+
+    [Fact]
     public void AFeatureOtherThanRes4IsRejected()
     {
         var config = new DetectionConfig { Rpn = new RpnSection { InFeatures = ["res5"] } };

@@ -10,7 +10,10 @@ public static class DetectorFactory
     public static Detector Create(DetectionConfig config) => config.Architecture switch
     {
         DetectorArchitecture.FasterRcnnC4 => new FasterRcnnC4(config),
+        DetectorArchitecture.FasterRcnnFpn => new FasterRcnnFpn(config),
+        DetectorArchitecture.MaskRcnnC4 => new MaskRcnnC4(config),
+        DetectorArchitecture.MaskRcnnFpn => new MaskRcnnFpn(config),
         DetectorArchitecture.RetinaNet => new RetinaNet(config),
-        _ => throw new DuprException($"architecture: {config.Architecture} is not built yet"),
+        _ => throw new DuprException($"architecture: unknown value {config.Architecture}"),
     };
 }

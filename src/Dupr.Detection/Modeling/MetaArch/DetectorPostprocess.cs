@@ -3,10 +3,16 @@ using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling.MetaArch;
 
-/// <summary>detectron2's detector_postprocess: detections rescaled from the network input to the original image.</summary>
+/// <summary>detectron2's detector_postprocess: detections rescaled from the network input to the original image, masks pasted into it.</summary>
 public static class DetectorPostprocess
 {
-    /// <summary>Boxes scaled from <paramref name="inputSize"/> to <paramref name="outputSize"/>, clipped, empty ones dropped.</summary>
+    /// <summary>Mask probability at or above which a pasted pixel belongs to the instance (detectron2's mask_threshold).</summary>
+    public const double MaskThreshold = 0.5;
+
+    /// <summary>
+    /// Boxes scaled from <paramref name="inputSize"/> to <paramref name="outputSize"/>, clipped, empty ones dropped; per-box
+    /// masks [K, 1, M, M], if any, pasted into the rescaled boxes as [K, H, W] uint8 of <paramref name="outputSize"/>.
+    /// </summary>
     public static Detections Rescale(Detections detections, (int Height, int Width) inputSize, (int Height, int Width) outputSize)
     {
         using var scope = NewDisposeScope();
@@ -15,7 +21,11 @@ public static class DetectorPostprocess
         var scale = tensor(new[] { (float)scaleX, (float)scaleY, (float)scaleX, (float)scaleY }, device: detections.Boxes.device);
         var boxes = BoxOps.Clip(detections.Boxes * scale, outputSize.Height, outputSize.Width);
         var keep = (boxes[.., 2] > boxes[.., 0]).logical_and(boxes[.., 3] > boxes[.., 1]);
-        var result = new Detections(boxes[keep], detections.Scores[keep], detections.Classes[keep]);
+        boxes = boxes[keep];
+        var result = new Detections(boxes, detections.Scores[keep], detections.Classes[keep])
+        {
+            Masks = detections.Masks is { } masks ? MaskPaste.Paste(masks[keep], boxes, outputSize, MaskThreshold) : null,
+        };
         scope.MoveToOuter(result.Tensors);
         return result;
     }

@@ -31,9 +31,11 @@ public sealed class ProposalSampler
         classes = classes.masked_fill(labels.eq(Matcher.Negative), background).masked_fill(labels.eq(Matcher.Ignore), Matcher.Ignore);
         var (positive, negative) = BalancedSampler.Sample(classes, config.BatchSizePerImage, config.PositiveFraction, background);
         var picked = cat([positive, negative], 0);
-        var matchedBoxes = gtBoxes.size(0) == 0 ? zeros(picked.numel(), 4, proposals.dtype, proposals.device) : gtBoxes[matches[picked]];
-        var result = new SampledProposals(proposals[picked], classes[picked], matchedBoxes);
-        scope.MoveToOuter([result.Proposals, result.Classes, result.GtBoxes]);
+        bool noGt = gtBoxes.size(0) == 0;
+        var matchedIndices = noGt ? zeros(picked.numel(), ScalarType.Int64, proposals.device) : matches[picked];
+        var matchedBoxes = noGt ? zeros(picked.numel(), 4, proposals.dtype, proposals.device) : gtBoxes[matchedIndices];
+        var result = new SampledProposals(proposals[picked], classes[picked], matchedBoxes, matchedIndices);
+        scope.MoveToOuter(result.Tensors);
         return result;
     }
 }
