@@ -90,3 +90,25 @@ public class BaselineCheckTests
         Assert.StartsWith("suite,finetuning,pretraining,seed,metric,value,iterations,stage\n", File.ReadAllText(temp.File("results.csv")));
     }
 }
+
+public class MiniBaselineTests
+{
+    [Fact]
+    public void TheMiniBaselineCoversTheMiniSuiteAndCatchesAPlantedRegression()
+    {
+        var suite = Dupr.Benchmarks.Suites.Suite.Load(Path.Combine(TestPaths.RepoRoot, "eval", "suites", "mini.json")).Spec;
+        var baseline = BaselineRow.Read(Path.Combine(TestPaths.RepoRoot, "eval", "baselines", "mini.csv"));
+        var grid = from f in suite.Finetunings from p in suite.Pretrainings from m in f.Metrics select $"{f.Name} / {p.Name} / {m}";
+        Assert.Equal(grid.Order(), baseline.Select(b => b.Key).Order());
+        Assert.All(baseline, b => Assert.True(b.Tolerance >= 1.0, b.Key));
+
+        // Results at the baseline pass; the same with one metric a tenth of a point beyond its tolerance fail.
+        var atBaseline = suite.Seeds.SelectMany(seed => baseline.Select(b => new ResultRow("mini", b.Finetuning, b.Pretraining, seed, b.Metric, b.Value, 120, "h"))).ToList();
+        Assert.True(BaselineCheck.Compare(atBaseline, baseline, 1.0).Passed);
+        var victim = baseline.First(b => b.Pretraining == "dupr" && b.Metric == "voc.AP50");
+        var planted = atBaseline.Select(r => r.Pretraining == victim.Pretraining && r.Metric == victim.Metric ? r with { Value = r.Value - victim.Tolerance!.Value - 0.1 } : r).ToList();
+        var report = BaselineCheck.Compare(planted, baseline, 1.0);
+        Assert.False(report.Passed);
+        Assert.Equal(victim, Assert.Single(report.Lines, l => l.Verdict == CheckVerdict.Regression).Baseline);
+    }
+}
