@@ -2,27 +2,13 @@ using Dupr.Benchmarks.Paper;
 using Dupr.Benchmarks.Runner;
 using Dupr.Benchmarks.Suites;
 using Dupr.Tests;
-using Xunit.Abstractions;
 
 namespace Dupr.Benchmarks.Tests.Suites;
 
-public class SuiteValidationTests(ITestOutputHelper output)
+public class SuiteValidationTests
 {
     static readonly string SuitesDir = Path.Combine(TestPaths.RepoRoot, "eval", "suites");
     static readonly Lazy<PaperTable> Paper = new(() => PaperTable.Load(PaperTable.DirectoryIn(TestPaths.RepoRoot)));
-
-    /// <summary>
-    /// Detection recipes the paper-scale suites name that this branch does not have yet: the COCO ones arrive with the
-    /// Mask R-CNN and RetinaNet work (issue 6); the Cityscapes and LVIS ones (Table 4) nobody has written yet. A suite
-    /// naming any other missing file fails.
-    /// </summary>
-    static readonly HashSet<string> Pending =
-    [
-        "coco_mask_rcnn_r50_fpn_1x.json", "coco_mask_rcnn_r50_fpn_2x.json", "coco_mask_rcnn_r50_fpn_12k.json",
-        "coco_mask_rcnn_r50_fpn_18k.json", "coco_mask_rcnn_r50_fpn_36k.json", "coco_mask_rcnn_r50_c4_1x.json",
-        "coco_mask_rcnn_r50_c4_2x.json", "coco_retinanet_r50_fpn_1x.json", "coco_retinanet_r50_fpn_2x.json",
-        "cityscapes_mask_rcnn_r50_fpn_90k.json", "lvis_v1_mask_rcnn_r50_fpn_180k.json",
-    ];
 
     public static TheoryData<string> SuiteFiles() => new(Directory.GetFiles(SuitesDir, "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
 
@@ -33,15 +19,13 @@ public class SuiteValidationTests(ITestOutputHelper output)
         var suite = Suite.Load(Path.Combine(SuitesDir, file));
         var check = SuiteValidator.Check(suite, Paper.Value);
         Assert.Empty(check.Problems);
-        foreach (string missing in check.MissingConfigs) output.WriteLine($"{file}: config not on this branch yet: {missing}");
-        Assert.All(check.MissingConfigs, m => Assert.Contains(Path.GetFileName(m), Pending));
+        Assert.Empty(check.MissingConfigs);
         Assert.Equal(Path.GetFileNameWithoutExtension(file), suite.Name);
 
-        // The dry run's plan: complete wherever the configs exist (inputs such as --data may be missing here).
+        // The dry run's plan is complete (inputs such as --data may be missing here).
         using var temp = TestPaths.Temp();
         var plan = SuitePlan.Build(suite, temp.Path, data: null);
-        if (check.MissingConfigs.Count == 0) Assert.Empty(plan.Problems);
-        else Assert.All(plan.Problems, p => Assert.True(p.Contains("config file not found") || p.Contains("depend on the above"), p));
+        Assert.Empty(plan.Problems);
         Assert.NotEmpty(plan.Stages);
     }
 
