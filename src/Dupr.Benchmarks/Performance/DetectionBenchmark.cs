@@ -142,7 +142,7 @@ public static class DetectionBenchmark
     // Rendered synthetic-world scenes (sides 0.75-1.25 x the world's default size) with at least one object, transformed and batched.
     static List<DetectionBatch> Batches(DetectionConfig config, DetectionAugmentation augmentation, int batchSize, int count, long seed, Device device)
     {
-        int classes = Math.Min(config.RoiHeads.NumClasses, ShapeCatalog.Count);
+        int classes = Math.Min(config.ClassCount(), ShapeCatalog.Count);
         int size = new SyntheticWorldOptions().Size;
         var batches = new List<DetectionBatch>();
         int next = 0;
