@@ -54,16 +54,13 @@ public sealed class DetectionConfig
     /// <summary>True for the two-stage detectors on a feature pyramid (RPN on P2..P6, box head on P2..P5).</summary>
     public bool IsRcnnFpn() => Architecture is DetectorArchitecture.FasterRcnnFpn or DetectorArchitecture.MaskRcnnFpn;
 
-    /// <summary>True for the detectors that predict instance masks.</summary>
-    public bool HasMasks() => Architecture.PredictsMasks();
-
     /// <summary>Throws <see cref="DuprException"/> naming the first setting the detector cannot use.</summary>
     public void Validate()
     {
         if (IsC4()) ValidateC4();
         if (Architecture == DetectorArchitecture.RetinaNet) RetinaNet.Validate(Anchors, Backbone);
         if (IsRcnnFpn()) ValidateRcnnFpn();
-        if (HasMasks()) MaskHead.Validate();
+        if (Architecture.PredictsMasks()) MaskHead.Validate();
         if (RoiHeads.NumClasses < 1) throw new DuprException($"roi_heads.num_classes must be positive, got {RoiHeads.NumClasses}");
         if (Rpn.BboxRegWeights.Count != 4 || RoiHeads.BboxRegWeights.Count != 4)
             throw new DuprException("rpn.bbox_reg_weights and roi_heads.bbox_reg_weights need 4 values (wx, wy, ww, wh)");

@@ -110,7 +110,7 @@ public class DetectionConfigTests
         var config = ConfigLoader.Load<DetectionConfig>(Path.Combine(ConfigDir, name));
         Assert.Equal((maxIter, 0.02, 16), (config.Solver.MaxIter, config.Solver.BaseLr, config.Train.BatchSize));
         Assert.Equal([first, second], config.Solver.Steps);
-        Assert.True(config.HasMasks());
+        Assert.True(config.Architecture.PredictsMasks());
     }
 
     [Fact]
