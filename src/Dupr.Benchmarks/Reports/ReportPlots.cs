@@ -1,5 +1,6 @@
 using Dupr.Benchmarks.Runner;
 using Dupr.Core.Training;
+using Dupr.Pretrain.Training;
 
 namespace Dupr.Benchmarks.Reports;
 
@@ -29,10 +30,18 @@ public static class ReportPlots
         {
             var table = ReadMetrics(Path.Combine(stage.RunDirectory, "metrics.csv"));
             if (table.Count == 0) continue;
-            var terms = table.SelectMany(r => r.Keys).Distinct().Where(k => !NotLosses.Contains(k)).ToList();
+            var columns = table.SelectMany(r => r.Keys).Distinct().Where(k => !NotLosses.Contains(k)).ToList();
+            IEnumerable<PlotSeries> Curves(IEnumerable<string> names) =>
+                names.Select(t => Series(t, table.Where(r => r.ContainsKey(t)).Select(r => (r["iteration"], r[t]))));
             string name = $"pretrain_loss_{pretraining.Name}.png";
             LinePlot.Save(Save(name), $"pre-training {pretraining.DisplayName}: loss terms", "iteration", "loss",
-                terms.Select(t => Series(t, table.Where(r => r.ContainsKey(t)).Select(r => (r["iteration"], r[t])))));
+                Curves(columns.Where(c => !c.StartsWith(PretrainTrainer.AccuracyPrefix))));
+            written.Add(Path.Combine(Folder, name));
+            // The per-term contrastive accuracies go on their own axis.
+            var accuracies = columns.Where(c => c.StartsWith(PretrainTrainer.AccuracyPrefix)).ToList();
+            if (accuracies.Count == 0) continue;
+            name = $"pretrain_acc1_{pretraining.Name}.png";
+            LinePlot.Save(Save(name), $"pre-training {pretraining.DisplayName}: contrastive top-1 accuracy", "iteration", "top-1 accuracy", Curves(accuracies));
             written.Add(Path.Combine(Folder, name));
         }
 

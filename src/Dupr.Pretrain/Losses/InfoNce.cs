@@ -3,35 +3,62 @@ using static TorchSharp.torch;
 
 namespace Dupr.Pretrain.Losses;
 
-/// <summary>The InfoNCE losses of the paper: image level (eq. 8) and patch level (eq. 7).</summary>
+/// <summary>The InfoNCE losses of the paper: image level (eq. 8) and patch level (eq. 7), and their top-1 accuracy.</summary>
 public static class InfoNce
 {
     /// <summary>
-    /// Eq. 8: -log(exp(q.k+/tau) / (exp(q.k+/tau) + sum_j exp(q.n_j/tau))), averaged over the batch.
-    /// <paramref name="queries"/> and <paramref name="keys"/> are [N, D], <paramref name="negatives"/> [K, D], all L2-normalised.
+    /// The logits of every query: column 0 is q.k+/tau, columns 1..K are q.n_j/tau. Queries and keys are [N, D]
+    /// (image level) or [N, P, D] (patch level), negatives [K, D], all L2-normalised; the result is [..., 1 + K].
     /// </summary>
-    public static Tensor ImageLoss(Tensor queries, Tensor keys, Tensor negatives, double temperature)
+    public static Tensor Logits(Tensor queries, Tensor keys, Tensor negatives, double temperature)
     {
         using var scope = NewDisposeScope();
-        var positive = (queries * keys).sum(1, keepdim: true);
+        var positive = (queries * keys).sum(-1, keepdim: true);
         var negative = queries.matmul(negatives.t());
-        var logits = cat([positive, negative], 1) / temperature;
-        return (-nn.functional.log_softmax(logits, 1).select(1, 0)).mean().MoveToOuterDisposeScope();
+        return (cat([positive, negative], -1) / temperature).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Eq. 8 from image-level <paramref name="logits"/> [N, 1 + K]: -log softmax of the positive, averaged over the batch.</summary>
+    public static Tensor ImageLoss(Tensor logits)
+    {
+        using var scope = NewDisposeScope();
+        return (-nn.functional.log_softmax(logits, -1).select(-1, 0)).mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// Eq. 7: for each image, the InfoNCE of every position p (query r1_p, positive r2_p, negatives
-    /// from the patch bank), summed over positions; then averaged over images (or averaged over
-    /// positions too when <paramref name="sumOverPositions"/> is false). Queries and keys are [N, P, D].
+    /// Eq. 7 from patch-level <paramref name="logits"/> [N, P, 1 + K]: the InfoNCE of every position summed over positions,
+    /// then averaged over images (or averaged over positions too when <paramref name="sumOverPositions"/> is false).
     /// </summary>
+    public static Tensor PatchLoss(Tensor logits, bool sumOverPositions = true)
+    {
+        using var scope = NewDisposeScope();
+        var perPosition = -nn.functional.log_softmax(logits, -1).select(-1, 0); // [N, P]
+        var perImage = sumOverPositions ? perPosition.sum(1) : perPosition.mean([1]);
+        return perImage.mean().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Eq. 8 on embeddings; see <see cref="Logits"/>.</summary>
+    public static Tensor ImageLoss(Tensor queries, Tensor keys, Tensor negatives, double temperature)
+    {
+        using var scope = NewDisposeScope();
+        return ImageLoss(Logits(queries, keys, negatives, temperature)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Eq. 7 on embeddings; see <see cref="Logits"/>.</summary>
     public static Tensor PatchLoss(Tensor queries, Tensor keys, Tensor negatives, double temperature, bool sumOverPositions = true)
     {
         using var scope = NewDisposeScope();
-        var positive = (queries * keys).sum(2, keepdim: true);          // [N, P, 1]
-        var negative = queries.matmul(negatives.t());                   // [N, P, K]
-        var logits = cat([positive, negative], 2) / temperature;
-        var perPosition = -nn.functional.log_softmax(logits, 2).select(2, 0); // [N, P]
-        var perImage = sumOverPositions ? perPosition.sum(1) : perPosition.mean([1]);
-        return perImage.mean().MoveToOuterDisposeScope();
+        return PatchLoss(Logits(queries, keys, negatives, temperature), sumOverPositions).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// MoCo's Acc@1: the fraction of queries (image or position) whose positive outscores every negative. A contrastive
+    /// loss is measured against a bank that keeps changing, so this tells learning from collapse better than the loss.
+    /// </summary>
+    public static double Top1(Tensor logits)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return logits.argmax(-1).eq(0).to(ScalarType.Float32).mean().item<float>();
     }
 }

@@ -75,6 +75,7 @@ public sealed class DuprModel : nn.Module
         using (no_grad()) keyFeatures = ShuffledKeyFeatures(batch.Keys, rng);
 
         var terms = new List<(string, double)>();
+        var accuracies = new List<(string, double)>();
         var imageKeys = new Dictionary<string, Tensor>();
         var patchKeys = new Dictionary<string, Tensor>();
         Tensor loss = zeros(1, device: batch.Queries.device).squeeze();
@@ -84,9 +85,11 @@ public sealed class DuprModel : nn.Module
             var q = encoder_q.ImageEmbedding(level, queryFeatures[level]);
             Tensor k;
             using (no_grad()) k = encoder_k.ImageEmbedding(level, keyFeatures[level]);
-            var term = InfoNce.ImageLoss(q, k, queues[ImageTerm(level)].Keys.detach(), contrast.Temperature);
+            var logits = InfoNce.Logits(q, k, queues[ImageTerm(level)].Keys.detach(), contrast.Temperature);
+            var term = InfoNce.ImageLoss(logits);
             loss = loss + contrast.Alpha[ContrastSection.LevelIndex(level)] * term;
             terms.Add((ImageTerm(level), term.item<float>()));
+            accuracies.Add((ImageTerm(level), InfoNce.Top1(logits)));
             imageKeys[level] = k;
         }
 
@@ -99,15 +102,17 @@ public sealed class DuprModel : nn.Module
                 var q = encoder_q.PatchEmbedding(level, queryFeatures[level], queryRois, size, queryFlips!);
                 Tensor k;
                 using (no_grad()) k = encoder_k.PatchEmbedding(level, keyFeatures[level], keyRois!, size, keyFlips!);
-                var term = InfoNce.PatchLoss(q, k, queues[PatchTerm(level)].Keys.detach(), contrast.Temperature, contrast.PatchLossSum);
+                var logits = InfoNce.Logits(q, k, queues[PatchTerm(level)].Keys.detach(), contrast.Temperature);
+                var term = InfoNce.PatchLoss(logits, contrast.PatchLossSum);
                 // Images without overlap contribute nothing; average over all images of the batch.
                 var weighted = term * ((double)(n - skipped) / n);
                 loss = loss + contrast.Beta[ContrastSection.LevelIndex(level)] * weighted;
                 terms.Add((PatchTerm(level), term.item<float>()));
+                accuracies.Add((PatchTerm(level), InfoNce.Top1(logits)));
                 patchKeys[level] = k;
             }
         }
-        return new DuprOutput(loss, terms, imageKeys, patchKeys, skipped);
+        return new DuprOutput(loss, terms, accuracies, imageKeys, patchKeys, skipped);
     }
 
     /// <summary>Pushes this step's keys: every image key, and <see cref="ContrastSection.PatchKeysPerBatch"/> sampled patch keys per level.</summary>

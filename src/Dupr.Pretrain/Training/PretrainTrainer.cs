@@ -95,14 +95,15 @@ public sealed class PretrainTrainer
                 outputs.Add(output);
                 stepSkipped += output.PairsWithoutOverlap;
             }
-            var terms = AverageTerms(outputs);
+            var terms = Average(outputs.SelectMany(o => o.Terms));
             terms.Insert(0, ("loss", outputs.Average(o => o.Loss.item<float>())));
             step.EnsureFinite(terms);
             optimizer.step();
             optimizer.zero_grad();
             model.Enqueue(outputs, rng);
             skipped += stepSkipped;
-            return new StepReport(terms, [("no_overlap", stepSkipped)]);
+            var accuracies = Average(outputs.SelectMany(o => o.Accuracies)).Select(a => (AccuracyColumn(a.Name), a.Value));
+            return new StepReport(terms, [.. accuracies, ("no_overlap", stepSkipped)]);
         }
 
         var result = loop.Run(Step, iteration => checkpoints.Save(model, optimizer, iteration, skipped), iteration => StepCompleted?.Invoke(iteration), cancellation);
@@ -120,6 +121,12 @@ public sealed class PretrainTrainer
         ModuleCheckpoint.Save(model.QueryEncoder.Backbone, run.PathOf(BackboneTorchSharp), CheckpointFormat.TorchSharp);
     }
 
-    static List<(string Name, double Value)> AverageTerms(List<DuprOutput> outputs) =>
-        outputs.SelectMany(o => o.Terms).GroupBy(t => t.Name).Select(g => (g.Key, g.Average(t => t.Value))).ToList();
+    /// <summary>Prefix of the metrics.csv columns holding a loss term's contrastive top-1 accuracy (acc1_image_res5, ...).</summary>
+    public const string AccuracyPrefix = "acc1_";
+
+    static string AccuracyColumn(string term) => AccuracyPrefix + term;
+
+    // Per-name mean over the micro-batches of a step.
+    static List<(string Name, double Value)> Average(IEnumerable<(string Name, double Value)> values) =>
+        values.GroupBy(t => t.Name).Select(g => (g.Key, g.Average(t => t.Value))).ToList();
 }
