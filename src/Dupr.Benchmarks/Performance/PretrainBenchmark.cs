@@ -47,11 +47,9 @@ public static class PretrainBenchmark
             double Backbones() => DeviceTimer.Time(() =>
             {
                 using var scope = NewDisposeScope();
-                var features = model.QueryEncoder.Features(batch.Queries);
+                var features = model.QueryFeatures(batch.Queries);
                 features.Values.Select(f => f.mean()).Aggregate((a, b) => a + b).backward();
-                using (no_grad())
-                    foreach (var part in batch.Keys.chunk(Math.Max(1, Math.Min(config.Contrast.ShuffleBnGroups, (int)batch.Keys.shape[0] / 2))))
-                        model.KeyEncoder.Features(part);
+                using (no_grad()) model.KeyFeatures(batch.Keys, rng);
                 optimizer.zero_grad();
             }, device);
             for (int i = 0; i < 2; i++) { Step(); Backbones(); }

@@ -66,7 +66,7 @@ public sealed class ContrastSection
     /// <summary>Eq. 7 sums the patch loss over positions; false averages instead.</summary>
     public bool PatchLossSum { get; set; } = true;
 
-    /// <summary>Sub-batches with their own BN statistics in the key encoder (single-device shuffle-BN; 8 = the paper's 8 GPUs).</summary>
+    /// <summary>Sub-batches with their own BN statistics in both encoders, keys shuffled across them (single-device shuffle-BN; 8 = the paper's 8 GPUs).</summary>
     public int ShuffleBnGroups { get; set; } = 8;
 }
 

@@ -70,9 +70,9 @@ public sealed class DuprModel : nn.Module
     public DuprOutput Forward(ViewPairBatch batch, Random rng)
     {
         int n = (int)batch.Queries.shape[0];
-        var queryFeatures = encoder_q.Features(batch.Queries);
+        var queryFeatures = QueryFeatures(batch.Queries);
         OrderedDictionary<string, Tensor> keyFeatures;
-        using (no_grad()) keyFeatures = ShuffledKeyFeatures(batch.Keys, rng);
+        using (no_grad()) keyFeatures = KeyFeatures(batch.Keys, rng);
 
         var terms = new List<(string, double)>();
         var accuracies = new List<(string, double)>();
@@ -132,22 +132,41 @@ public sealed class DuprModel : nn.Module
         }
     }
 
-    // MoCo's shuffle-BN on one device: the key batch is permuted and run through the encoder in
-    // several sub-batches, each with its own BN statistics (as each of the paper's 8 GPUs had), then
-    // un-permuted, so a query cannot find its key through batch statistics.
-    private OrderedDictionary<string, Tensor> ShuffledKeyFeatures(Tensor images, Random rng)
+    /// <summary>
+    /// The query encoder's feature maps, computed in <see cref="ContrastSection.ShuffleBnGroups"/> consecutive sub-batches
+    /// with their own BN statistics, as each of the paper's GPUs normalised its own queries.
+    /// </summary>
+    /// <remarks>
+    /// With one BN over the whole batch, every key's sub-batch would lie inside its query's BN batch, a closer link
+    /// through batch statistics than the paper's GPUs had (MoCo's single-GPU demo splits both encoders the same way).
+    /// </remarks>
+    public OrderedDictionary<string, Tensor> QueryFeatures(Tensor images) => FeaturesInGroups(encoder_q, images);
+
+    /// <summary>
+    /// MoCo's shuffle-BN on one device: the key batch is permuted, run through the key encoder in sub-batches with their
+    /// own BN statistics, then un-permuted, so a key's BN statistics mix images whose queries sit in other sub-batches.
+    /// <paramref name="rng"/> drives the permutation (a resumed run repeats it).
+    /// </summary>
+    public OrderedDictionary<string, Tensor> KeyFeatures(Tensor images, Random rng)
     {
         int n = (int)images.shape[0];
-        int groups = Math.Max(1, Math.Min(contrast.ShuffleBnGroups, n / 2)); // BN needs 2+ images per group
         long[] permutation = SampleWithoutReplacement(rng, n, n);
         long[] inverse = new long[n];
         for (int i = 0; i < n; i++) inverse[permutation[i]] = i;
-        var shuffled = images.index_select(0, tensor(permutation, device: images.device));
-        var parts = shuffled.chunk(groups).Select(encoder_k.Features).ToList();
-        var result = new OrderedDictionary<string, Tensor>();
+        var features = FeaturesInGroups(encoder_k, images.index_select(0, tensor(permutation, device: images.device)));
         var unshuffle = tensor(inverse, device: images.device);
-        foreach (string level in parts[0].Keys)
-            result[level] = cat(parts.Select(p => p[level]).ToList(), 0).index_select(0, unshuffle);
+        var result = new OrderedDictionary<string, Tensor>();
+        foreach (var (level, map) in features) result[level] = map.index_select(0, unshuffle);
+        return result;
+    }
+
+    private OrderedDictionary<string, Tensor> FeaturesInGroups(DuprEncoder encoder, Tensor images)
+    {
+        int groups = Math.Max(1, Math.Min(contrast.ShuffleBnGroups, (int)images.shape[0] / 2)); // BN needs 2+ images per group
+        if (groups == 1) return encoder.Features(images);
+        var parts = images.chunk(groups).Select(encoder.Features).ToList();
+        var result = new OrderedDictionary<string, Tensor>();
+        foreach (string level in parts[0].Keys) result[level] = cat(parts.Select(p => p[level]).ToList(), 0);
         return result;
     }
 
