@@ -1,6 +1,12 @@
 using Cocona;
 using Dupr.Benchmarks.Synthetic;
+using Dupr.Core.Config;
+using Dupr.Core.Data;
+using Dupr.Core.Imaging;
 using Dupr.Core.Runtime;
+using Dupr.Pretrain.Config;
+using Dupr.Pretrain.Data;
+using static TorchSharp.torch;
 
 namespace Dupr.Cli.Commands;
 
@@ -26,5 +32,28 @@ public sealed class DataCommands
         Console.WriteLine($"synthetic world {verb}: {summary.Root}");
         Console.WriteLine($"  {summary.Images} images, {summary.Objects} labeled objects ({summary.Difficult} difficult), sha256 {summary.Checksum}");
         Console.WriteLine($"  see {Path.Combine(summary.Root, "README.md")}");
+    }
+
+    [Command("views", Description = "Write a contact sheet of pre-training view pairs (original with both crops, view 1, view 2, their shared patch Re-ID region outlined) as the recipe's augmentation makes them, epoch 0 of --seed.")]
+    public void Views(
+        GlobalOptions global,
+        [Option("config", Description = "Pre-training recipe JSON (configs/pretrain/*.json): its views section is used.")] string config,
+        [Option("data", Description = "Folder of unlabeled images, e.g. data/shapes/unlabeled.")] string data,
+        [Option("output", Description = "PNG file to write, e.g. views.png.")] string output,
+        [Option("count", Description = "Number of images (rows), the first of epoch 0's order.")] int count = 8,
+        [Option("set", Description = "Override a config key, e.g. --set views.scale=[0.4,1] (repeatable).")] string[]? set = null)
+    {
+        RuntimeOptions runtime = global.ToRuntimeOptions();
+        if (count < 1) throw new DuprException($"--count must be positive, got {count}");
+        var recipe = ConfigLoader.Load<PretrainConfig>(config, set);
+        runtime.Apply();
+        var folder = new UnlabeledImageFolder(data);
+        var dataset = new TwoViewDataset(folder, new ViewTransform(recipe.Views));
+        var loader = new DataLoader<TwoViewSample, TwoViewBatch>(dataset, TwoViewBatch.Collate, new DataLoaderOptions { Shuffle = true, Seed = runtime.Seed });
+        int[] order = loader.Order(0);
+        using var scope = NewDisposeScope();
+        var rows = order.Take(count).Select(i => (folder.Load(i), dataset.Get(i, SampleRng.For(runtime.Seed, 0, i)))).ToList();
+        ImageEncoder.Save(ViewPairSheet.Render(rows, recipe.Views), output);
+        Console.WriteLine($"wrote {output}: {rows.Count} view pairs of {folder.Root}");
     }
 }

@@ -1,0 +1,72 @@
+using Dupr.Core.Imaging;
+using Dupr.Pretrain.Geometry;
+using static TorchSharp.torch;
+
+namespace Dupr.Pretrain.Data;
+
+/// <summary>
+/// A contact sheet of pre-training views, to see what the augmentation gives the model: one row per image with the
+/// original (stretched to the view size, both crop windows outlined), view 1 and view 2, the views' shared region
+/// (the patch Re-ID box) outlined in each view.
+/// </summary>
+public static class ViewPairSheet
+{
+    const int Gap = 4;
+    static readonly byte[] First = [255, 64, 64], Second = [64, 160, 255], Shared = [255, 220, 0];
+
+    /// <summary>The sheet of <paramref name="samples"/> as a uint8 image [3, H, W]; <paramref name="options"/> undo the normalisation.</summary>
+    public static Tensor Render(IReadOnlyList<(Tensor Image, TwoViewSample Sample)> samples, ViewAugmentationOptions options)
+    {
+        using var scope = NewDisposeScope();
+        int size = options.Size;
+        var sheet = full(3, samples.Count * (size + Gap) - Gap, 3 * (size + Gap) - Gap, (byte)255, ScalarType.Byte);
+        for (int row = 0; row < samples.Count; row++)
+        {
+            var (image, sample) = samples[row];
+            int top = row * (size + Gap);
+            var original = ImageTensor.ToUInt8(ImageGeometry.Resize(ImageTensor.ToFloat(image), size, size)).clone();
+            double sx = (double)size / sample.Width, sy = (double)size / sample.Height;
+            foreach (var (view, colour) in new[] { (sample.First, First), (sample.Second, Second) })
+            {
+                var b = view.Box;
+                Outline(original, new Box(b.Left * sx, b.Top * sy, (b.Left + b.Width) * sx, (b.Top + b.Height) * sy), colour);
+            }
+            sheet[.., top..(top + size), 0..size] = original;
+
+            var frames = new[] { sample.First, sample.Second }.Select(v => new ViewFrame(
+                new Box(v.Box.Left, v.Box.Top, v.Box.Left + v.Box.Width, v.Box.Top + v.Box.Height), size, size, v.Flipped)).ToArray();
+            Box? shared = ViewGeometry.Intersection(frames[0].Crop, frames[1].Crop);
+            for (int v = 0; v < 2; v++)
+            {
+                var pixels = Denormalize((v == 0 ? sample.First : sample.Second).Pixels, options);
+                if (shared is Box b) Outline(pixels, ViewGeometry.ToView(b, frames[v]), Shared);
+                int left = (v + 1) * (size + Gap);
+                sheet[.., top..(top + size), left..(left + size)] = pixels;
+            }
+        }
+        return sheet.MoveToOuterDisposeScope();
+    }
+
+    static Tensor Denormalize(Tensor pixels, ViewAugmentationOptions options)
+    {
+        var mean = tensor(options.Mean).view(3, 1, 1);
+        var std = tensor(options.Std).view(3, 1, 1);
+        return ImageTensor.ToUInt8((pixels * std + mean).clamp(0, 1)).clone();
+    }
+
+    // A one-pixel outline of box b (pixel edges) drawn into a uint8 [3, H, W] image, clipped to it.
+    static void Outline(Tensor image, Box b, byte[] colour)
+    {
+        int height = (int)image.shape[1], width = (int)image.shape[2];
+        int x1 = Math.Clamp((int)Math.Floor(b.X1), 0, width - 1), x2 = Math.Clamp((int)Math.Ceiling(b.X2) - 1, 0, width - 1);
+        int y1 = Math.Clamp((int)Math.Floor(b.Y1), 0, height - 1), y2 = Math.Clamp((int)Math.Ceiling(b.Y2) - 1, 0, height - 1);
+        for (int c = 0; c < 3; c++)
+        {
+            var channel = image[c];
+            channel[y1, x1..(x2 + 1)] = colour[c];
+            channel[y2, x1..(x2 + 1)] = colour[c];
+            channel[y1..(y2 + 1), x1] = colour[c];
+            channel[y1..(y2 + 1), x2] = colour[c];
+        }
+    }
+}
