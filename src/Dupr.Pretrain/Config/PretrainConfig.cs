@@ -66,6 +66,13 @@ public sealed class ContrastSection
     /// <summary>Eq. 7 sums the patch loss over positions; false averages instead.</summary>
     public bool PatchLossSum { get; set; } = true;
 
+    /// <summary>
+    /// Fill the memory banks with keys of real views before the first step (a key-encoder pass over K / batch size
+    /// batches of views no training epoch draws) instead of MoCo's random unit vectors. Off in the paper's recipes (MoCo's
+    /// behaviour); on in the CPU-scale minis, whose runs are too short for the random start to wash out.
+    /// </summary>
+    public bool FillQueuesAtStart { get; set; }
+
     /// <summary>Sub-batches with their own BN statistics in both encoders, keys shuffled across them (single-device shuffle-BN; 8 = the paper's 8 GPUs).</summary>
     public int ShuffleBnGroups { get; set; } = 8;
 }

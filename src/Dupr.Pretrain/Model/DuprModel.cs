@@ -70,67 +70,105 @@ public sealed class DuprModel : nn.Module
     public DuprOutput Forward(ViewPairBatch batch, Random rng)
     {
         int n = (int)batch.Queries.shape[0];
+        var regions = IntersectionRois(batch, batch.Queries.device);
+        var (imageKeys, patchKeys) = KeyEmbeddings(batch, regions, rng);
         var queryFeatures = QueryFeatures(batch.Queries);
-        OrderedDictionary<string, Tensor> keyFeatures;
-        using (no_grad()) keyFeatures = KeyFeatures(batch.Keys, rng);
 
         var terms = new List<(string, double)>();
         var accuracies = new List<(string, double)>();
-        var imageKeys = new Dictionary<string, Tensor>();
-        var patchKeys = new Dictionary<string, Tensor>();
         Tensor loss = zeros(1, device: batch.Queries.device).squeeze();
 
         foreach (string level in encoder_q.ImageLevels)
         {
             var q = encoder_q.ImageEmbedding(level, queryFeatures[level]);
-            Tensor k;
-            using (no_grad()) k = encoder_k.ImageEmbedding(level, keyFeatures[level]);
-            var logits = InfoNce.Logits(q, k, queues[ImageTerm(level)].Keys.detach(), contrast.Temperature);
+            var logits = InfoNce.Logits(q, imageKeys[level], queues[ImageTerm(level)].Keys.detach(), contrast.Temperature);
             var term = InfoNce.ImageLoss(logits);
             loss = loss + contrast.Alpha[ContrastSection.LevelIndex(level)] * term;
             terms.Add((ImageTerm(level), term.item<float>()));
             accuracies.Add((ImageTerm(level), InfoNce.Top1(logits)));
-            imageKeys[level] = k;
         }
 
-        var (queryRois, keyRois, queryFlips, keyFlips, skipped) = IntersectionRois(batch, batch.Queries.device);
-        if (queryRois is not null)
+        if (regions.QueryRois is not null)
         {
             foreach (string level in encoder_q.PatchLevels)
             {
-                int size = contrast.RoiSize[ContrastSection.LevelIndex(level)];
-                var q = encoder_q.PatchEmbedding(level, queryFeatures[level], queryRois, size, queryFlips!);
-                Tensor k;
-                using (no_grad()) k = encoder_k.PatchEmbedding(level, keyFeatures[level], keyRois!, size, keyFlips!);
-                var logits = InfoNce.Logits(q, k, queues[PatchTerm(level)].Keys.detach(), contrast.Temperature);
+                var q = encoder_q.PatchEmbedding(level, queryFeatures[level], regions.QueryRois, RoiSize(level), regions.QueryFlips!);
+                var logits = InfoNce.Logits(q, patchKeys[level], queues[PatchTerm(level)].Keys.detach(), contrast.Temperature);
                 var term = InfoNce.PatchLoss(logits, contrast.PatchLossSum);
                 // Images without overlap contribute nothing; average over all images of the batch.
-                var weighted = term * ((double)(n - skipped) / n);
+                var weighted = term * ((double)(n - regions.Skipped) / n);
                 loss = loss + contrast.Beta[ContrastSection.LevelIndex(level)] * weighted;
                 terms.Add((PatchTerm(level), term.item<float>()));
                 accuracies.Add((PatchTerm(level), InfoNce.Top1(logits)));
-                patchKeys[level] = k;
             }
         }
-        return new DuprOutput(loss, terms, accuracies, imageKeys, patchKeys, skipped);
+        return new DuprOutput(loss, terms, accuracies, imageKeys, patchKeys, regions.Skipped);
     }
 
     /// <summary>Pushes this step's keys: every image key, and <see cref="ContrastSection.PatchKeysPerBatch"/> sampled patch keys per level.</summary>
-    public void Enqueue(IReadOnlyList<DuprOutput> outputs, Random rng)
+    public void Enqueue(IReadOnlyList<DuprOutput> outputs, Random rng) =>
+        Enqueue(outputs.Select(o => o.ImageKeys).ToList(), outputs.Select(o => o.PatchKeys).ToList(), contrast.PatchKeysPerBatch, rng);
+
+    /// <summary>
+    /// Replaces MoCo's random initial keys with keys of real views (<see cref="ContrastSection.FillQueuesAtStart"/>): the
+    /// key encoder embeds <paramref name="batches"/>, no training, until every bank is full. Each batch gives every
+    /// bank as many keys as it has images (patch keys sampled over positions), so the banks fill after K / batch size
+    /// batches; returns how many batches it used.
+    /// </summary>
+    /// <remarks>
+    /// Random unit vectors are easy negatives: until real keys replace them, every query is pulled toward its key with
+    /// nothing pushing back, and all queries move toward the key encoder's common direction. The loss then starts
+    /// artificially low and climbs as the bank fills, which hides the first iterations of learning.
+    /// </remarks>
+    public int FillQueues(IEnumerable<ViewPairBatch> batches, Random rng)
+    {
+        int used = 0;
+        long filled = 0;
+        foreach (var batch in batches)
+        {
+            if (filled >= contrast.QueueSize) break;
+            using var scope = NewDisposeScope();
+            int n = (int)batch.Keys.shape[0];
+            var (image, patch) = KeyEmbeddings(batch, IntersectionRois(batch, batch.Keys.device), rng);
+            Enqueue([image], [patch], n, rng);
+            filled += n;
+            used++;
+        }
+        return used;
+    }
+
+    private void Enqueue(IReadOnlyList<IReadOnlyDictionary<string, Tensor>> imageKeys, IReadOnlyList<IReadOnlyDictionary<string, Tensor>> patchKeys,
+                         int patchCount, Random rng)
     {
         using var scope = NewDisposeScope();
         foreach (string level in encoder_q.ImageLevels)
-            queues[ImageTerm(level)].Enqueue(cat(outputs.Select(o => o.ImageKeys[level]).ToList(), 0));
+            queues[ImageTerm(level)].Enqueue(cat(imageKeys.Select(k => k[level]).ToList(), 0));
         foreach (string level in encoder_q.PatchLevels)
         {
-            var all = outputs.Where(o => o.PatchKeys.ContainsKey(level)).Select(o => o.PatchKeys[level].flatten(0, 1)).ToList();
+            var all = patchKeys.Where(k => k.ContainsKey(level)).Select(k => k[level].flatten(0, 1)).ToList();
             if (all.Count == 0) continue;
             var keys = cat(all, 0);
-            int count = (int)Math.Min(contrast.PatchKeysPerBatch, keys.shape[0]);
+            int count = (int)Math.Min(Math.Min(patchCount, keys.shape[0]), contrast.QueueSize);
             long[] picks = SampleWithoutReplacement(rng, (int)keys.shape[0], count);
             queues[PatchTerm(level)].Enqueue(keys.index_select(0, tensor(picks, device: keys.device)));
         }
     }
+
+    // The key side of a batch, without gradient: image keys per image level [N, D] and, where the views overlap,
+    // patch keys per patch level [K, S*S, D].
+    private (Dictionary<string, Tensor> Image, Dictionary<string, Tensor> Patch) KeyEmbeddings(ViewPairBatch batch, PairRois regions, Random rng)
+    {
+        using var noGrad = no_grad();
+        var features = KeyFeatures(batch.Keys, rng);
+        var image = encoder_k.ImageLevels.ToDictionary(level => level, level => encoder_k.ImageEmbedding(level, features[level]));
+        var patch = regions.KeyRois is null
+            ? []
+            : encoder_k.PatchLevels.ToDictionary(level => level,
+                level => encoder_k.PatchEmbedding(level, features[level], regions.KeyRois, RoiSize(level), regions.KeyFlips!));
+        return (image, patch);
+    }
+
+    private int RoiSize(string level) => contrast.RoiSize[ContrastSection.LevelIndex(level)];
 
     /// <summary>
     /// The query encoder's feature maps, computed in <see cref="ContrastSection.ShuffleBnGroups"/> consecutive sub-batches
@@ -170,7 +208,11 @@ public sealed class DuprModel : nn.Module
         return result;
     }
 
-    private (Tensor? QueryRois, Tensor? KeyRois, Tensor? QueryFlips, Tensor? KeyFlips, int Skipped) IntersectionRois(ViewPairBatch batch, Device device)
+    // The views' intersection box (eq. 4) in each view's pixels, as RoIAlign rows [K, 5], and each view's flip; images
+    // whose views do not overlap are left out and counted.
+    private sealed record PairRois(Tensor? QueryRois, Tensor? KeyRois, Tensor? QueryFlips, Tensor? KeyFlips, int Skipped);
+
+    private PairRois IntersectionRois(ViewPairBatch batch, Device device)
     {
         var queryRows = new List<float>();
         var keyRows = new List<float>();
@@ -191,8 +233,8 @@ public sealed class DuprModel : nn.Module
             queryFlips.Add(qf.Flipped);
             keyFlips.Add(kf.Flipped);
         }
-        if (queryFlips.Count == 0) return (null, null, null, null, skipped);
-        return (tensor(queryRows.ToArray(), device: device).view(-1, 5), tensor(keyRows.ToArray(), device: device).view(-1, 5),
+        if (queryFlips.Count == 0) return new PairRois(null, null, null, null, skipped);
+        return new PairRois(tensor(queryRows.ToArray(), device: device).view(-1, 5), tensor(keyRows.ToArray(), device: device).view(-1, 5),
             tensor(queryFlips.ToArray(), device: device), tensor(keyFlips.ToArray(), device: device), skipped);
     }
 

@@ -73,6 +73,11 @@ public sealed class PretrainTrainer
         Log.Info($"pre-training {folder.Count} images, batch {train.BatchSize} " +
                  $"({train.Accumulation} x {microBatch}), {maxIter} iterations ({stepsPerEpoch}/epoch), base lr {baseLr:G4}, device {_device}");
 
+        if (start == 0 && _config.Contrast.FillQueuesAtStart)
+        {
+            int used = model.FillQueues(FillBatches(loader), new Random(TrainingLoop.StepSeed(_options.Seed, FillEpoch)));
+            Log.Info($"filled the memory banks with keys of {used} batches of views (epoch {FillEpoch})");
+        }
         var loop = new TrainingLoop(run, new TrainingLoopOptions
         {
             Name = "pretrain", Solver = solver, BaseLr = baseLr, LogPeriod = train.LogPeriod,
@@ -112,6 +117,16 @@ public sealed class PretrainTrainer
                  $"{skipped} image pairs without overlap skipped the patch loss" + (loader.BadSamples.Summary() is string bad ? $"; {bad}" : ""));
         return new PretrainResult(run.Root, result.Iterations, maxIter, result.LastTerms, skipped, loader.BadSamples.Skipped,
             result.IterationsPerSecond * train.BatchSize, result.Interrupted);
+    }
+
+    // The views that fill the banks come from an epoch that training never reaches, so no query meets its own key there.
+    const int FillEpoch = -1;
+
+    IEnumerable<ViewPairBatch> FillBatches(DataLoader<TwoViewSample, TwoViewBatch> loader)
+    {
+        foreach (TwoViewBatch batch in loader.Epoch(FillEpoch))
+            using (batch)
+                yield return ViewPairBatch.From(batch, _device);
     }
 
     /// <summary>Writes the query backbone as backbone.pth (PyTorch, torchvision key names) and backbone.dat (TorchSharp).</summary>

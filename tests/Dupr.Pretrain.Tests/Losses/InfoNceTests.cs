@@ -47,4 +47,13 @@ public class InfoNceTests
         double mismatched = InfoNce.PatchLoss(q, shuffled, negatives, 0.2).item<float>();
         Assert.True(matched < mismatched, $"{matched} !< {mismatched}");
     }
+
+    [Fact]
+    public void Top1CountsQueriesWhosePositiveOutscoresEveryNegative()
+    {
+        // Column 0 is the positive: rows 1 and 3 of four rank it first.
+        var logits = tensor(new float[] { 3, 1, 2, 0, 5, 1, 2, 1, 0, 1, 2, 0 }).reshape(4, 3);
+        Assert.Equal(0.5, InfoNce.Top1(logits), 6);
+        Assert.Equal(0.5, InfoNce.Top1(logits.reshape(2, 2, 3)), 6); // patch logits [N, P, 1 + K] count every position
+    }
 }

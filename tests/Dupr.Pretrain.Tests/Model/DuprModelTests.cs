@@ -88,6 +88,23 @@ public class DuprModelTests
     }
 
     [Fact]
+    public void FillQueuesReplacesEveryRandomKeyWithAKeyOfTheBatches()
+    {
+        // Banks of 64 keys and batches of 16 images: four batches fill every bank, image and patch alike; a fifth is not used.
+        manual_seed(4);
+        using var model = new DuprModel(Tiny());
+        using var scope = NewDisposeScope();
+        var initial = model.Queue("patch_res5").Keys.clone();
+        int used = model.FillQueues(Enumerable.Range(0, 5).Select(_ => Batch(16)), new Random(0));
+        Assert.Equal(4, used);
+        foreach (string term in new[] { "image_res2", "image_res5", "patch_res4", "patch_res5" })
+            Assert.Equal(0, model.Queue(term).Pointer); // written exactly once round
+        var filled = model.Queue("patch_res5").Keys;
+        Assert.True((filled - initial).abs().sum(1).gt(1e-6).all().item<bool>(), "every patch key was replaced");
+        Assert.True(filled.norm(1).allclose(ones(64), atol: 1e-5));
+    }
+
+    [Fact]
     public void FlippedViewPoolsTheSamePatchesAfterFlippingBack()
     {
         // A flipped view's feature map is the mirror of the unflipped one's; pooling the intersection
