@@ -17,8 +17,6 @@ public static class ReportPlots
     /// <summary>The periodic evaluation table a fine-tuning run may write (iteration, AP, AP50, AP75, ...).</summary>
     public const string PeriodicEvalFile = "eval.csv";
 
-    // metrics.csv columns that are not losses.
-    static readonly HashSet<string> NotLosses = ["iteration", "lr", "images_per_s", "iterations_per_s", "no_overlap"];
 
     /// <summary>Writes every plot that has data; returns their paths relative to the output directory.</summary>
     public static IReadOnlyList<string> Write(SuitePlan plan, IReadOnlyList<ResultRow> rows)
@@ -30,12 +28,11 @@ public static class ReportPlots
         {
             var table = ReadMetrics(Path.Combine(stage.RunDirectory, "metrics.csv"));
             if (table.Count == 0) continue;
-            var columns = table.SelectMany(r => r.Keys).Distinct().Where(k => !NotLosses.Contains(k)).ToList();
+            var columns = table.SelectMany(r => r.Keys).Distinct().ToList();
             IEnumerable<PlotSeries> Curves(IEnumerable<string> names) =>
                 names.Select(t => Series(t, table.Where(r => r.ContainsKey(t)).Select(r => (r["iteration"], r[t]))));
             string name = $"pretrain_loss_{pretraining.Name}.png";
-            LinePlot.Save(Save(name), $"pre-training {pretraining.DisplayName}: loss terms", "iteration", "loss",
-                Curves(columns.Where(c => !c.StartsWith(PretrainTrainer.AccuracyPrefix))));
+            LinePlot.Save(Save(name), $"pre-training {pretraining.DisplayName}: loss terms", "iteration", "loss", Curves(columns.Where(LossCurveSummary.IsLoss)));
             written.Add(Path.Combine(Folder, name));
             // The per-term contrastive accuracies go on their own axis.
             var accuracies = columns.Where(c => c.StartsWith(PretrainTrainer.AccuracyPrefix)).ToList();
