@@ -26,7 +26,7 @@ public static class ViewGeometry
     /// <summary>
     /// T_i(B): the box in the view's pixel coordinates. A flipped view mirrors x, so the returned box's
     /// left edge is the image of B's right edge: pooling it left to right visits B right to left, and
-    /// its region features must be flipped back (see <see cref="Dupr.Pretrain.Model.PatchFeatures"/>).
+    /// its region features must be flipped back (see <see cref="Dupr.Pretrain.Model.DuprEncoder.PatchEmbedding"/>).
     /// </summary>
     public static Box ToView(Box b, ViewFrame view)
     {
