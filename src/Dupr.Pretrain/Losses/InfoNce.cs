@@ -22,7 +22,7 @@ public static class InfoNce
     public static Tensor ImageLoss(Tensor logits)
     {
         using var scope = NewDisposeScope();
-        return (-nn.functional.log_softmax(logits, -1).select(-1, 0)).mean().MoveToOuterDisposeScope();
+        return PositiveNll(logits).mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -32,10 +32,14 @@ public static class InfoNce
     public static Tensor PatchLoss(Tensor logits, bool sumOverPositions = true)
     {
         using var scope = NewDisposeScope();
-        var perPosition = -nn.functional.log_softmax(logits, -1).select(-1, 0); // [N, P]
+        var perPosition = PositiveNll(logits); // [N, P]
         var perImage = sumOverPositions ? perPosition.sum(1) : perPosition.mean([1]);
         return perImage.mean().MoveToOuterDisposeScope();
     }
+
+    // -log softmax of column 0 as logsumexp - logit: the same value without materialising a log-softmax as large as the
+    // logits ([N, S*S, 1 + K] for the patch loss, the largest tensor of a DUPR step).
+    static Tensor PositiveNll(Tensor logits) => logits.logsumexp(-1) - logits.select(-1, 0);
 
     /// <summary>Eq. 8 on embeddings; see <see cref="Logits"/>.</summary>
     public static Tensor ImageLoss(Tensor queries, Tensor keys, Tensor negatives, double temperature)
