@@ -17,7 +17,6 @@ public static class ReportPlots
     /// <summary>The periodic evaluation table a fine-tuning run may write (iteration, AP, AP50, AP75, ...).</summary>
     public const string PeriodicEvalFile = "eval.csv";
 
-
     /// <summary>Writes every plot that has data; returns their paths relative to the output directory.</summary>
     public static IReadOnlyList<string> Write(SuitePlan plan, IReadOnlyList<ResultRow> rows)
     {

@@ -24,17 +24,14 @@ public static class ViewPairSheet
         {
             var (image, sample) = samples[row];
             int top = row * (size + Gap);
+            var frames = new[] { sample.First, sample.Second }.Select(v => new ViewFrame(
+                new Box(v.Box.X1, v.Box.Y1, v.Box.X2, v.Box.Y2), size, size, v.Flipped)).ToArray();
             var original = ImageTensor.ToUInt8(ImageGeometry.Resize(ImageTensor.ToFloat(image), size, size)).clone();
             double sx = (double)size / sample.Width, sy = (double)size / sample.Height;
-            foreach (var (view, colour) in new[] { (sample.First, First), (sample.Second, Second) })
-            {
-                var b = view.Box;
-                Outline(original, new Box(b.Left * sx, b.Top * sy, (b.Left + b.Width) * sx, (b.Top + b.Height) * sy), colour);
-            }
+            foreach (var (crop, colour) in new[] { (frames[0].Crop, First), (frames[1].Crop, Second) })
+                Outline(original, new Box(crop.X1 * sx, crop.Y1 * sy, crop.X2 * sx, crop.Y2 * sy), colour);
             sheet[.., top..(top + size), 0..size] = original;
 
-            var frames = new[] { sample.First, sample.Second }.Select(v => new ViewFrame(
-                new Box(v.Box.Left, v.Box.Top, v.Box.Left + v.Box.Width, v.Box.Top + v.Box.Height), size, size, v.Flipped)).ToArray();
             Box? shared = ViewGeometry.Intersection(frames[0].Crop, frames[1].Crop);
             for (int v = 0; v < 2; v++)
             {

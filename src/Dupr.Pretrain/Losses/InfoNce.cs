@@ -41,20 +41,6 @@ public static class InfoNce
     // logits ([N, S*S, 1 + K] for the patch loss, the largest tensor of a DUPR step).
     static Tensor PositiveNll(Tensor logits) => logits.logsumexp(-1) - logits.select(-1, 0);
 
-    /// <summary>Eq. 8 on embeddings; see <see cref="Logits"/>.</summary>
-    public static Tensor ImageLoss(Tensor queries, Tensor keys, Tensor negatives, double temperature)
-    {
-        using var scope = NewDisposeScope();
-        return ImageLoss(Logits(queries, keys, negatives, temperature)).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Eq. 7 on embeddings; see <see cref="Logits"/>.</summary>
-    public static Tensor PatchLoss(Tensor queries, Tensor keys, Tensor negatives, double temperature, bool sumOverPositions = true)
-    {
-        using var scope = NewDisposeScope();
-        return PatchLoss(Logits(queries, keys, negatives, temperature), sumOverPositions).MoveToOuterDisposeScope();
-    }
-
     /// <summary>
     /// MoCo's Acc@1: the fraction of queries (image or position) whose positive outscores every negative. A contrastive
     /// loss is measured against a bank that keeps changing, so this tells learning from collapse better than the loss.

@@ -107,7 +107,7 @@ public sealed class PretrainTrainer
             optimizer.zero_grad();
             model.Enqueue(outputs, rng);
             skipped += stepSkipped;
-            var accuracies = Average(outputs.SelectMany(o => o.Accuracies)).Select(a => (AccuracyColumn(a.Name), a.Value));
+            var accuracies = Average(outputs.SelectMany(o => o.Accuracies)).Select(a => (AccuracyPrefix + a.Name, a.Value));
             return new StepReport(terms, [.. accuracies, ("no_overlap", stepSkipped)]);
         }
 
@@ -138,8 +138,6 @@ public sealed class PretrainTrainer
 
     /// <summary>Prefix of the metrics.csv columns holding a loss term's contrastive top-1 accuracy (acc1_image_res5, ...).</summary>
     public const string AccuracyPrefix = "acc1_";
-
-    static string AccuracyColumn(string term) => AccuracyPrefix + term;
 
     // Per-name mean over the micro-batches of a step.
     static List<(string Name, double Value)> Average(IEnumerable<(string Name, double Value)> values) =>

@@ -20,7 +20,7 @@ public class InfoNceTests
         var negatives = tensor(new float[] { -1, 0, 0.8f, 0.6f }).reshape(2, 2);
         double tau = 0.2;
         double expected = (HandLoss(0.6, [-1, 0.8], tau) + HandLoss(1.0, [0, 0.6], tau)) / 2;
-        Assert.Equal(expected, InfoNce.ImageLoss(q, k, negatives, tau).item<float>(), 4);
+        Assert.Equal(expected, InfoNce.ImageLoss(InfoNce.Logits(q, k, negatives, tau)).item<float>(), 4);
     }
 
     [Fact]
@@ -31,8 +31,8 @@ public class InfoNceTests
         var k = tensor(new float[] { 0.6f, 0.8f, 0, 1 }).reshape(1, 2, 2);
         var negatives = tensor(new float[] { -1, 0, 0.8f, 0.6f }).reshape(2, 2);
         double sum = HandLoss(0.6, [-1, 0.8], 0.2) + HandLoss(1.0, [0, 0.6], 0.2);
-        Assert.Equal(sum, InfoNce.PatchLoss(q, k, negatives, 0.2).item<float>(), 4);
-        Assert.Equal(sum / 2, InfoNce.PatchLoss(q, k, negatives, 0.2, sumOverPositions: false).item<float>(), 4);
+        Assert.Equal(sum, InfoNce.PatchLoss(InfoNce.Logits(q, k, negatives, 0.2)).item<float>(), 4);
+        Assert.Equal(sum / 2, InfoNce.PatchLoss(InfoNce.Logits(q, k, negatives, 0.2), sumOverPositions: false).item<float>(), 4);
     }
 
     [Fact]
@@ -42,9 +42,9 @@ public class InfoNceTests
         manual_seed(3);
         var q = nn.functional.normalize(randn(4, 9, 16), dim: 2);
         var negatives = nn.functional.normalize(randn(64, 16), dim: 1);
-        double matched = InfoNce.PatchLoss(q, q, negatives, 0.2).item<float>();
+        double matched = InfoNce.PatchLoss(InfoNce.Logits(q, q, negatives, 0.2)).item<float>();
         var shuffled = q.index_select(1, tensor(new long[] { 1, 2, 3, 4, 5, 6, 7, 8, 0 }));
-        double mismatched = InfoNce.PatchLoss(q, shuffled, negatives, 0.2).item<float>();
+        double mismatched = InfoNce.PatchLoss(InfoNce.Logits(q, shuffled, negatives, 0.2)).item<float>();
         Assert.True(matched < mismatched, $"{matched} !< {mismatched}");
     }
 
