@@ -31,6 +31,7 @@ public static class EnvironmentReport
         rows.Add(("cpu cores", Environment.ProcessorCount.ToString()));
         rows.Add(("torch threads", torch.get_num_threads().ToString()));
         rows.Add(("interop threads", torch.get_num_interop_threads().ToString()));
+        rows.Add(("oneDNN ISA cap", OneDnnIsaCap.Status));
         return rows;
     }
 
