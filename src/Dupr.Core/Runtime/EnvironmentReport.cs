@@ -31,7 +31,8 @@ public static class EnvironmentReport
         rows.Add(("cpu cores", Environment.ProcessorCount.ToString()));
         rows.Add(("torch threads", torch.get_num_threads().ToString()));
         rows.Add(("interop threads", torch.get_num_interop_threads().ToString()));
-        rows.Add(("oneDNN ISA cap", OneDnnIsaCap.Status));
+        rows.Add(("oneDNN ISA cap", NativeEnvironment.OneDnnIsa));
+        rows.Add(("huge pages", NativeEnvironment.HugePages));
         return rows;
     }
 

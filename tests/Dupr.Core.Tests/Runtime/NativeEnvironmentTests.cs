@@ -4,24 +4,32 @@ using static TorchSharp.torch;
 
 namespace Dupr.Core.Tests.Runtime;
 
-public class OneDnnIsaCapTests
+public class NativeEnvironmentTests
 {
     [Fact]
-    public void CapFollowsTheCacheTopology()
+    public void OneDnnCapFollowsTheCacheTopology()
     {
-        // The test assembly applied the cap when it loaded (tests/Shared/OneDnnCapAtLoad.cs).
-        string? value = Environment.GetEnvironmentVariable(OneDnnIsaCap.Variable);
-        if (OneDnnIsaCap.Status.Contains("set by the user")) return;
-        if (OneDnnIsaCap.CacheTopologyHidden())
+        // The test assembly applied it when it loaded (tests/Shared/NativeEnvironmentAtLoad.cs).
+        string? value = Environment.GetEnvironmentVariable(NativeEnvironment.OneDnnIsaVariable);
+        if (NativeEnvironment.OneDnnIsa.Contains("set by the user")) return;
+        if (NativeEnvironment.CacheTopologyHidden())
         {
-            Assert.Equal(OneDnnIsaCap.CappedIsa, value);
-            Assert.StartsWith(OneDnnIsaCap.CappedIsa, OneDnnIsaCap.Status);
+            Assert.Equal(NativeEnvironment.CappedIsa, value);
+            Assert.StartsWith(NativeEnvironment.CappedIsa, NativeEnvironment.OneDnnIsa);
         }
         else
         {
             Assert.Null(value);
-            Assert.StartsWith("none needed", OneDnnIsaCap.Status);
+            Assert.StartsWith("none needed", NativeEnvironment.OneDnnIsa);
         }
+    }
+
+    [Fact]
+    public void HugePagesAreAskedForOnLinux()
+    {
+        if (NativeEnvironment.HugePages.Contains("set by the user") || !OperatingSystem.IsLinux()) return;
+        Assert.Equal("1", Environment.GetEnvironmentVariable(NativeEnvironment.HugePagesVariable));
+        Assert.StartsWith("on", NativeEnvironment.HugePages);
     }
 
     [Fact]
