@@ -81,11 +81,11 @@ public sealed class DuprModel : nn.Module
         foreach (string level in encoder_q.ImageLevels)
         {
             var q = encoder_q.ImageEmbedding(level, queryFeatures[level]);
-            var logits = InfoNce.Logits(q, imageKeys[level], queues[ImageTerm(level)].Keys.detach(), contrast.Temperature);
-            var term = InfoNce.ImageLoss(logits);
+            var (perImage, correct) = InfoNce.PerQuery(q, imageKeys[level], queues[ImageTerm(level)].Keys.detach(), contrast.Temperature);
+            var term = perImage.mean(); // eq. 8, averaged over the batch
             loss = loss + contrast.Alpha[ContrastSection.LevelIndex(level)] * term;
             terms.Add((ImageTerm(level), term.item<float>()));
-            accuracies.Add((ImageTerm(level), InfoNce.Top1(logits)));
+            accuracies.Add((ImageTerm(level), correct.mean().item<float>()));
         }
 
         if (regions.QueryRois is not null)
@@ -93,13 +93,13 @@ public sealed class DuprModel : nn.Module
             foreach (string level in encoder_q.PatchLevels)
             {
                 var q = encoder_q.PatchEmbedding(level, queryFeatures[level], regions.QueryRois, RoiSize(level), regions.QueryFlips!);
-                var logits = InfoNce.Logits(q, patchKeys[level], queues[PatchTerm(level)].Keys.detach(), contrast.Temperature);
-                var term = InfoNce.PatchLoss(logits, contrast.PatchLossSum);
+                var (perPosition, correct) = InfoNce.PerQuery(q, patchKeys[level], queues[PatchTerm(level)].Keys.detach(), contrast.Temperature);
+                var term = InfoNce.PatchLoss(perPosition, contrast.PatchLossSum);
                 // Images without overlap contribute nothing; average over all images of the batch.
                 var weighted = term * ((double)(n - regions.Skipped) / n);
                 loss = loss + contrast.Beta[ContrastSection.LevelIndex(level)] * weighted;
                 terms.Add((PatchTerm(level), term.item<float>()));
-                accuracies.Add((PatchTerm(level), InfoNce.Top1(logits)));
+                accuracies.Add((PatchTerm(level), correct.mean().item<float>()));
             }
         }
         return new DuprOutput(loss, terms, accuracies, imageKeys, patchKeys, regions.Skipped);

@@ -12,6 +12,13 @@ public class InfoNceTests
         return -Math.Log(Math.Exp(positive / tau) / denominator);
     }
 
+    // The plain formula, through autograd: logits [..., 1 + K] and their log-softmax.
+    static Tensor ReferenceLoss(Tensor queries, Tensor keys, Tensor negatives, double tau)
+    {
+        var logits = cat([(queries * keys).sum(-1, keepdim: true), queries.matmul(negatives.t())], -1) / tau;
+        return -logits.log_softmax(-1).select(-1, 0);
+    }
+
     [Fact]
     public void ImageLossMatchesTheFormula()
     {
@@ -19,8 +26,9 @@ public class InfoNceTests
         var k = tensor(new float[] { 0.6f, 0.8f, 0, 1 }).reshape(2, 2);
         var negatives = tensor(new float[] { -1, 0, 0.8f, 0.6f }).reshape(2, 2);
         double tau = 0.2;
-        double expected = (HandLoss(0.6, [-1, 0.8], tau) + HandLoss(1.0, [0, 0.6], tau)) / 2;
-        Assert.Equal(expected, InfoNce.ImageLoss(InfoNce.Logits(q, k, negatives, tau)).item<float>(), 4);
+        var (loss, _) = InfoNce.PerQuery(q, k, negatives, tau);
+        Assert.Equal(HandLoss(0.6, [-1, 0.8], tau), loss[0].item<float>(), 4);
+        Assert.Equal(HandLoss(1.0, [0, 0.6], tau), loss[1].item<float>(), 4);
     }
 
     [Fact]
@@ -31,8 +39,46 @@ public class InfoNceTests
         var k = tensor(new float[] { 0.6f, 0.8f, 0, 1 }).reshape(1, 2, 2);
         var negatives = tensor(new float[] { -1, 0, 0.8f, 0.6f }).reshape(2, 2);
         double sum = HandLoss(0.6, [-1, 0.8], 0.2) + HandLoss(1.0, [0, 0.6], 0.2);
-        Assert.Equal(sum, InfoNce.PatchLoss(InfoNce.Logits(q, k, negatives, 0.2)).item<float>(), 4);
-        Assert.Equal(sum / 2, InfoNce.PatchLoss(InfoNce.Logits(q, k, negatives, 0.2), sumOverPositions: false).item<float>(), 4);
+        var (perPosition, _) = InfoNce.PerQuery(q, k, negatives, 0.2);
+        Assert.Equal([1L, 2L], perPosition.shape);
+        Assert.Equal(sum, InfoNce.PatchLoss(perPosition).item<float>(), 4);
+        Assert.Equal(sum / 2, InfoNce.PatchLoss(perPosition, sumOverPositions: false).item<float>(), 4);
+    }
+
+    [Theory]
+    [InlineData(0.2)]
+    [InlineData(0.02)] // logits up to 50: the shifted exponentials must not overflow
+    public void LossAndGradientsMatchThePlainFormula(double tau)
+    {
+        manual_seed(5);
+        var q = nn.functional.normalize(randn(3, 7, 16), dim: 2).requires_grad_(true);
+        var k = nn.functional.normalize(randn(3, 7, 16), dim: 2).requires_grad_(true);
+        var negatives = nn.functional.normalize(randn(300, 16), dim: 1);
+        var upstream = rand(3, 7); // weights per position, so every row's gradient scale is checked
+
+        var (loss, _) = InfoNce.PerQuery(q, k, negatives, tau);
+        (loss * upstream).sum().backward();
+        var (qGrad, kGrad) = (q.grad!.clone(), k.grad!.clone());
+        q.grad!.zero_();
+        k.grad!.zero_();
+        var reference = ReferenceLoss(q, k, negatives, tau);
+        (reference * upstream).sum().backward();
+
+        Assert.True(loss.allclose(reference, rtol: 1e-5, atol: 1e-5), "loss differs from the plain formula");
+        Assert.True(qGrad.allclose(q.grad!, rtol: 1e-4, atol: 1e-5), "query gradient differs");
+        Assert.True(kGrad.allclose(k.grad!, rtol: 1e-4, atol: 1e-5), "key gradient differs");
+    }
+
+    [Fact]
+    public void NoGradientReachesTheBankAndKeysWithoutGradientGetNone()
+    {
+        var q = nn.functional.normalize(randn(4, 8), dim: 1).requires_grad_(true);
+        var k = nn.functional.normalize(randn(4, 8), dim: 1);
+        var negatives = nn.functional.normalize(randn(20, 8), dim: 1).requires_grad_(true);
+        InfoNce.PerQuery(q, k, negatives, 0.2).Loss.sum().backward();
+        Assert.NotNull(q.grad);
+        Assert.Null(k.grad);
+        Assert.Null(negatives.grad);
     }
 
     [Fact]
@@ -42,18 +88,22 @@ public class InfoNceTests
         manual_seed(3);
         var q = nn.functional.normalize(randn(4, 9, 16), dim: 2);
         var negatives = nn.functional.normalize(randn(64, 16), dim: 1);
-        double matched = InfoNce.PatchLoss(InfoNce.Logits(q, q, negatives, 0.2)).item<float>();
+        double matched = InfoNce.PatchLoss(InfoNce.PerQuery(q, q, negatives, 0.2).Loss).item<float>();
         var shuffled = q.index_select(1, tensor(new long[] { 1, 2, 3, 4, 5, 6, 7, 8, 0 }));
-        double mismatched = InfoNce.PatchLoss(InfoNce.Logits(q, shuffled, negatives, 0.2)).item<float>();
+        double mismatched = InfoNce.PatchLoss(InfoNce.PerQuery(q, shuffled, negatives, 0.2).Loss).item<float>();
         Assert.True(matched < mismatched, $"{matched} !< {mismatched}");
     }
 
     [Fact]
-    public void Top1CountsQueriesWhosePositiveOutscoresEveryNegative()
+    public void CorrectMarksQueriesWhosePositiveOutscoresEveryNegative()
     {
-        // Column 0 is the positive: rows 1 and 3 of four rank it first.
-        var logits = tensor(new float[] { 3, 1, 2, 0, 5, 1, 2, 1, 0, 1, 2, 0 }).reshape(4, 3);
-        Assert.Equal(0.5, InfoNce.Top1(logits), 6);
-        Assert.Equal(0.5, InfoNce.Top1(logits.reshape(2, 2, 3)), 6); // patch logits [N, P, 1 + K] count every position
+        // 1-d embeddings: every query is 1, so the logits are the keys and the negatives (1 and 2) over tau.
+        var q = ones(5, 1);
+        var k = tensor(new float[] { 3, 0, 2.5f, 1.5f, 2 }).reshape(5, 1);
+        var negatives = tensor(new float[] { 1, 2 }).reshape(2, 1);
+        var (_, correct) = InfoNce.PerQuery(q, k, negatives, 0.2);
+        // The last one ties with the best negative: argmax picks the first column, the positive, as MoCo's accuracy does.
+        Assert.Equal([1f, 0f, 1f, 0f, 1f], correct.data<float>().ToArray());
+        Assert.False(correct.requires_grad);
     }
 }
