@@ -1,14 +1,18 @@
 using Dupr.Core.Training;
 using Dupr.Pretrain.Config;
 using Dupr.Pretrain.Geometry;
+using Dupr.Pretrain.Losses;
 using Dupr.Pretrain.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dupr.Benchmarks.Performance;
 
-/// <summary>One measured pre-training method: time per step, the share outside the backbone passes, peak memory.</summary>
-public sealed record PretrainBenchmarkRow(string Method, double StepSeconds, double BackboneSeconds, double ImagesPerSecond, long PeakBytes)
+/// <summary>
+/// One measured pre-training method: time per step, of the backbone passes and of the InfoNCE terms against the banks
+/// (forward and backward, on embeddings of the step's shapes), the share outside the backbone passes, peak memory.
+/// </summary>
+public sealed record PretrainBenchmarkRow(string Method, double StepSeconds, double BackboneSeconds, double LossSeconds, double ImagesPerSecond, long PeakBytes)
 {
     /// <summary>Share of a step spent outside the query forward+backward and key forward of the backbone.</summary>
     public double OutsideBackboneShare => Math.Max(0, StepSeconds - BackboneSeconds) / StepSeconds;
@@ -52,12 +56,33 @@ public static class PretrainBenchmark
                 using (no_grad()) model.KeyFeatures(batch.Keys, rng);
                 optimizer.zero_grad();
             }, device);
-            for (int i = 0; i < 2; i++) { Step(); Backbones(); }
+            double Losses() => DeviceTimer.Time(() => TimeLosses(config, device), device);
+            for (int i = 0; i < 2; i++) { Step(); Backbones(); Losses(); }
             double step = Statistics.Median(Enumerable.Range(0, repeats).Select(_ => Step()));
             double backbone = Statistics.Median(Enumerable.Range(0, repeats).Select(_ => Backbones()));
-            rows.Add(new PretrainBenchmarkRow(name, step, backbone, config.Train.BatchSize / step, PeakMemory.Bytes()));
+            double losses = Statistics.Median(Enumerable.Range(0, repeats).Select(_ => Losses()));
+            rows.Add(new PretrainBenchmarkRow(name, step, backbone, losses, config.Train.BatchSize / step, PeakMemory.Bytes()));
         }
         return rows;
+    }
+
+    // Every InfoNCE term of a step on random unit embeddings: image levels [N, D], patch levels [N, S*S, D], banks [K, D].
+    static void TimeLosses(PretrainConfig config, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var contrast = config.Contrast;
+        int n = config.Train.BatchSize;
+        Tensor Unit(params long[] shape) => nn.functional.normalize(randn(shape, device: device), dim: -1);
+        var bank = Unit(contrast.QueueSize, contrast.Dim);
+        var total = zeros(1, device: device);
+        for (int m = 0; m < ContrastSection.Levels.Count; m++)
+        {
+            if (contrast.Alpha[m] > 0) total = total + InfoNce.PerQuery(Unit(n, contrast.Dim).requires_grad_(true), Unit(n, contrast.Dim), bank, contrast.Temperature).Loss.mean();
+            long positions = (long)contrast.RoiSize[m] * contrast.RoiSize[m];
+            if (contrast.Beta[m] > 0)
+                total = total + InfoNce.PatchLoss(InfoNce.PerQuery(Unit(n, positions, contrast.Dim).requires_grad_(true), Unit(n, positions, contrast.Dim), bank, contrast.Temperature).Loss);
+        }
+        total.backward();
     }
 
     /// <summary>The MoCo v2 counterpart of a DUPR recipe: same backbone, views, batch and banks; image loss on conv5_x only, tau 0.2.</summary>
