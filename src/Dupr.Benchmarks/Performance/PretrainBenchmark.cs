@@ -25,45 +25,95 @@ public sealed record PretrainBenchmarkRow(string Method, double StepSeconds, dou
 /// </summary>
 public static class PretrainBenchmark
 {
-    /// <summary>Measures both methods; <paramref name="repeats"/> timed steps each after two warm-up steps (medians).</summary>
+    /// <summary>
+    /// Measures both methods: two warm-up rounds, then <paramref name="repeats"/> rounds that time one step of each in
+    /// turn (medians), so that a machine whose speed drifts during the run slows both alike. Both models stay resident;
+    /// peak memory is the largest resident size during a method's own steps.
+    /// </summary>
     public static IReadOnlyList<PretrainBenchmarkRow> Run(PretrainConfig dupr, PretrainConfig moco, int repeats, Device device)
     {
-        var rows = new List<PretrainBenchmarkRow>();
-        foreach (var (name, config) in new[] { ("MoCo v2", moco), ("DUPR", dupr) })
+        var methods = new[] { new Method("MoCo v2", moco, device), new Method("DUPR", dupr, device) };
+        try
         {
-            PeakMemory.Reset();
-            using var model = new DuprModel(config);
+            for (int round = 0; round < 2 + repeats; round++)
+                foreach (var method in methods)
+                    method.Round(timed: round >= 2);
+            return methods.Select(m => m.Row()).ToList();
+        }
+        finally
+        {
+            foreach (var method in methods) method.Dispose();
+        }
+    }
+
+    // One method's model, optimiser, batch and timings.
+    sealed class Method : IDisposable
+    {
+        readonly string name;
+        readonly PretrainConfig config;
+        readonly Device device;
+        readonly DuprModel model;
+        readonly optim.Optimizer optimizer;
+        readonly ViewPairBatch batch;
+        readonly Random rng = new(0);
+        readonly List<double> steps = [], backbones = [], losses = [];
+        long peak;
+
+        public Method(string name, PretrainConfig config, Device device)
+        {
+            (this.name, this.config, this.device) = (name, config, device);
+            model = new DuprModel(config);
             model.to(device);
             model.train();
-            using var optimizer = optim.SGD(model.TrainableParameters(), 0.01, 0.9, weight_decay: 1e-4);
-            var batch = RandomBatch(config, device);
-            var rng = new Random(0);
-            double Step() => DeviceTimer.Time(() =>
-            {
-                using var scope = NewDisposeScope();
-                model.MomentumUpdate();
-                var output = model.Forward(batch, rng);
-                output.Loss.backward();
-                optimizer.step();
-                optimizer.zero_grad();
-                model.Enqueue([output], rng);
-            }, device);
-            double Backbones() => DeviceTimer.Time(() =>
-            {
-                using var scope = NewDisposeScope();
-                var features = model.QueryFeatures(batch.Queries);
-                features.Values.Select(f => f.mean()).Aggregate((a, b) => a + b).backward();
-                using (no_grad()) model.KeyFeatures(batch.Keys, rng);
-                optimizer.zero_grad();
-            }, device);
-            double Losses() => DeviceTimer.Time(() => TimeLosses(config, device), device);
-            for (int i = 0; i < 2; i++) { Step(); Backbones(); Losses(); }
-            double step = Statistics.Median(Enumerable.Range(0, repeats).Select(_ => Step()));
-            double backbone = Statistics.Median(Enumerable.Range(0, repeats).Select(_ => Backbones()));
-            double losses = Statistics.Median(Enumerable.Range(0, repeats).Select(_ => Losses()));
-            rows.Add(new PretrainBenchmarkRow(name, step, backbone, losses, config.Train.BatchSize / step, PeakMemory.Bytes()));
+            optimizer = optim.SGD(model.TrainableParameters(), 0.01, 0.9, weight_decay: 1e-4);
+            batch = RandomBatch(config, device);
         }
-        return rows;
+
+        public void Round(bool timed)
+        {
+            PeakMemory.Reset();
+            double step = DeviceTimer.Time(Step, device);
+            peak = Math.Max(peak, PeakMemory.Bytes());
+            double backbone = DeviceTimer.Time(Backbones, device);
+            double loss = DeviceTimer.Time(() => TimeLosses(config, device), device);
+            if (!timed) return;
+            steps.Add(step);
+            backbones.Add(backbone);
+            losses.Add(loss);
+        }
+
+        public PretrainBenchmarkRow Row()
+        {
+            double step = Statistics.Median(steps);
+            return new PretrainBenchmarkRow(name, step, Statistics.Median(backbones), Statistics.Median(losses), config.Train.BatchSize / step, peak);
+        }
+
+        void Step()
+        {
+            using var scope = NewDisposeScope();
+            model.MomentumUpdate();
+            var output = model.Forward(batch, rng);
+            output.Loss.backward();
+            optimizer.step();
+            optimizer.zero_grad();
+            model.Enqueue([output], rng);
+        }
+
+        // The query forward+backward and key forward of the ResNet alone, as a step runs them (grouped BN).
+        void Backbones()
+        {
+            using var scope = NewDisposeScope();
+            var features = model.QueryFeatures(batch.Queries);
+            features.Values.Select(f => f.mean()).Aggregate((a, b) => a + b).backward();
+            using (no_grad()) model.KeyFeatures(batch.Keys, rng);
+            optimizer.zero_grad();
+        }
+
+        public void Dispose()
+        {
+            optimizer.Dispose();
+            model.Dispose();
+        }
     }
 
     // Every InfoNCE term of a step on random unit embeddings: image levels [N, D], patch levels [N, S*S, D], banks [K, D].
