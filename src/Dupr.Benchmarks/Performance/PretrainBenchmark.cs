@@ -75,7 +75,7 @@ public static class PretrainBenchmark
             double step = DeviceTimer.Time(Step, device);
             peak = Math.Max(peak, PeakMemory.Bytes());
             double backbone = DeviceTimer.Time(Backbones, device);
-            double loss = DeviceTimer.Time(() => TimeLosses(config, device), device);
+            double loss = DeviceTimer.Time(Losses, device);
             if (!timed) return;
             steps.Add(step);
             backbones.Add(backbone);
@@ -109,30 +109,35 @@ public static class PretrainBenchmark
             optimizer.zero_grad();
         }
 
+        // Every InfoNCE term of a step against the model's own banks, on random unit embeddings of the step's shapes:
+        // image levels [N, D], patch levels [N, S*S, D].
+        void Losses()
+        {
+            using var scope = NewDisposeScope();
+            var contrast = config.Contrast;
+            int n = config.Train.BatchSize;
+            Tensor Unit(params long[] shape) => nn.functional.normalize(randn(shape, device: device), dim: -1);
+            var total = zeros(1, device: device);
+            foreach (string level in model.QueryEncoder.ImageLevels)
+            {
+                var bank = model.Queue(DuprModel.ImageTerm(level)).Keys;
+                total = total + InfoNce.PerQuery(Unit(n, contrast.Dim).requires_grad_(true), Unit(n, contrast.Dim), bank, contrast.Temperature).Loss.mean();
+            }
+            foreach (string level in model.QueryEncoder.PatchLevels)
+            {
+                var bank = model.Queue(DuprModel.PatchTerm(level)).Keys;
+                long size = contrast.RoiSize[ContrastSection.LevelIndex(level)], positions = size * size;
+                var perPosition = InfoNce.PerQuery(Unit(n, positions, contrast.Dim).requires_grad_(true), Unit(n, positions, contrast.Dim), bank, contrast.Temperature).Loss;
+                total = total + InfoNce.PatchLoss(perPosition, contrast.PatchLossSum);
+            }
+            total.backward();
+        }
+
         public void Dispose()
         {
             optimizer.Dispose();
             model.Dispose();
         }
-    }
-
-    // Every InfoNCE term of a step on random unit embeddings: image levels [N, D], patch levels [N, S*S, D], banks [K, D].
-    static void TimeLosses(PretrainConfig config, Device device)
-    {
-        using var scope = NewDisposeScope();
-        var contrast = config.Contrast;
-        int n = config.Train.BatchSize;
-        Tensor Unit(params long[] shape) => nn.functional.normalize(randn(shape, device: device), dim: -1);
-        var bank = Unit(contrast.QueueSize, contrast.Dim);
-        var total = zeros(1, device: device);
-        for (int m = 0; m < ContrastSection.Levels.Count; m++)
-        {
-            if (contrast.Alpha[m] > 0) total = total + InfoNce.PerQuery(Unit(n, contrast.Dim).requires_grad_(true), Unit(n, contrast.Dim), bank, contrast.Temperature).Loss.mean();
-            long positions = (long)contrast.RoiSize[m] * contrast.RoiSize[m];
-            if (contrast.Beta[m] > 0)
-                total = total + InfoNce.PatchLoss(InfoNce.PerQuery(Unit(n, positions, contrast.Dim).requires_grad_(true), Unit(n, positions, contrast.Dim), bank, contrast.Temperature).Loss);
-        }
-        total.backward();
     }
 
     /// <summary>The MoCo v2 counterpart of a DUPR recipe: same backbone, views, batch and banks; image loss on conv5_x only, tau 0.2.</summary>
