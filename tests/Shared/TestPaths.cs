@@ -2,16 +2,13 @@ using System.Reflection;
 
 namespace Dupr.Tests;
 
-/// <summary>Locations the tests read from: the repository, ../shared/fixtures, the NuGet cache.</summary>
+/// <summary>Locations the tests read from: the repository, its tests/fixtures, the NuGet cache.</summary>
 public static class TestPaths
 {
     /// <summary>The repository root (the folder holding Dupr.sln), found upward from the test binaries.</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    /// <summary>../shared/fixtures beside the checkout: golden data made by torchvision and pycocotools.</summary>
-    public static string SharedFixtures => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures"));
-
-    /// <summary>tests/fixtures in the repository: golden data this project generated (generators committed beside it).</summary>
+    /// <summary>tests/fixtures in the repository: golden data made by torchvision, pycocotools and detectron2 (see its README).</summary>
     public static string Fixtures => Path.Combine(RepoRoot, "tests", "fixtures");
 
     /// <summary>The NuGet global packages folder the build restored from.</summary>

@@ -4,7 +4,7 @@
 Run with Debian's interpreter (apt-get install python3-torchvision: torch 1.13, torchvision 0.14):
     /usr/bin/python3 tools/reference/make_ops_fixtures.py [--out tests/fixtures/ops]
 
-Complements ../shared/fixtures/ops (same formats, see its README) with the cases those lack:
+Complements the supplied tests/fixtures/ops/{roi_align,nms}_00N.json (same formats, see tests/fixtures/README.md) with the cases those lack:
 boxes outside the map, empty and inverted boxes, huge boxes, multi-image batches, non-square
 outputs, channel counts that are not a multiple of the SIMD width, more sampling ratios, NMS with
 tied scores and duplicate boxes, batched NMS on both of torchvision's code paths, box_iou and the

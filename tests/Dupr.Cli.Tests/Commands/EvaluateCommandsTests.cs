@@ -6,12 +6,12 @@ using Newtonsoft.Json.Linq;
 
 namespace Dupr.Cli.Tests.Commands;
 
-/// <summary>`dupr evaluate coco|voc` end to end on the shared fixtures: printed tables, metrics JSON, errors.</summary>
+/// <summary>`dupr evaluate coco|voc` end to end on the golden fixtures: printed tables, metrics JSON, errors.</summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class EvaluateCommandsTests
 {
-    static string CocoCase => Path.Combine(TestPaths.SharedFixtures, "coco-eval", "case001");
-    static string VocCase => Path.Combine(TestPaths.SharedFixtures, "voc-eval", "case000");
+    static string CocoCase => Path.Combine(TestPaths.Fixtures, "coco-eval", "case001");
+    static string VocCase => Path.Combine(TestPaths.Fixtures, "voc-eval", "case000");
 
     [Theory]
     [InlineData("bbox")]

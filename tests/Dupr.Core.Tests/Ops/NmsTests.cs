@@ -14,8 +14,7 @@ public class NmsTests
     [Fact]
     public void FixturesArePresent()
     {
-        Assert.True(OpsFixtures.Names("nms_").Count(n => n.StartsWith("shared/")) >= 6, "../shared/fixtures/ops is missing");
-        Assert.True(OpsFixtures.Names("nms_").Count(n => n.StartsWith("repo/")) >= 3, "tests/fixtures/ops is missing");
+        Assert.True(OpsFixtures.Names("nms_").Count() >= 9, "tests/fixtures/ops lacks nms cases");
         Assert.Equal(2, OpsFixtures.Names("batched_nms_").Count());
     }
 

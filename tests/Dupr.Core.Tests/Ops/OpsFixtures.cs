@@ -5,23 +5,17 @@ using static TorchSharp.torch;
 
 namespace Dupr.Core.Tests.Ops;
 
-/// <summary>Golden ops cases made by torchvision: ../shared/fixtures/ops and this repository's tests/fixtures/ops.</summary>
+/// <summary>Golden ops cases made by torchvision, in tests/fixtures/ops.</summary>
 internal static class OpsFixtures
 {
-    static readonly string[] Folders = [Path.Combine(TestPaths.SharedFixtures, "ops"), Path.Combine(TestPaths.Fixtures, "ops")];
+    static string Folder => Path.Combine(TestPaths.Fixtures, "ops");
 
-    /// <summary>Fixture files whose name starts with <paramref name="prefix"/>, as "shared/name" or "repo/name".</summary>
+    /// <summary>Names of the fixture files that start with <paramref name="prefix"/>, in order.</summary>
     public static IEnumerable<string> Names(string prefix) =>
-        Folders.Zip(["shared", "repo"])
-            .Where(f => Directory.Exists(f.First))
-            .SelectMany(f => Directory.GetFiles(f.First, prefix + "*.json").Order().Select(p => $"{f.Second}/{Path.GetFileName(p)}"));
+        Directory.GetFiles(Folder, prefix + "*.json").Order().Select(p => Path.GetFileName(p)!);
 
     /// <summary>Reads a fixture named as <see cref="Names"/> lists it.</summary>
-    public static JObject Load(string name)
-    {
-        string folder = name.StartsWith("shared/", StringComparison.Ordinal) ? Folders[0] : Folders[1];
-        return JObject.Parse(File.ReadAllText(Path.Combine(folder, name[(name.IndexOf('/') + 1)..])));
-    }
+    public static JObject Load(string name) => JObject.Parse(File.ReadAllText(Path.Combine(Folder, name)));
 
     /// <summary>All numbers of a (possibly nested) JSON array, in row-major order.</summary>
     public static double[] Numbers(JToken token) =>

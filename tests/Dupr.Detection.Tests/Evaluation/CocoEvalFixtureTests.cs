@@ -5,13 +5,13 @@ using Newtonsoft.Json.Linq;
 
 namespace Dupr.Detection.Tests.Evaluation;
 
-/// <summary>Every case in ../shared/fixtures/coco-eval: our stats against pycocotools' COCOeval.summarize().</summary>
+/// <summary>Every case in tests/fixtures/coco-eval: our stats against pycocotools' COCOeval.summarize().</summary>
 public sealed class CocoEvalFixtureTests
 {
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (string dir in Directory.GetDirectories(Path.Combine(TestPaths.SharedFixtures, "coco-eval")).Order())
+        foreach (string dir in Directory.GetDirectories(Path.Combine(TestPaths.Fixtures, "coco-eval")).Order())
             foreach (string type in new[] { "bbox", "segm" })
                 data.Add(Path.GetFileName(dir), type);
         return data;
@@ -21,7 +21,7 @@ public sealed class CocoEvalFixtureTests
     [MemberData(nameof(Cases))]
     public void StatsMatchPycocotools(string caseName, string iouType)
     {
-        string dir = Path.Combine(TestPaths.SharedFixtures, "coco-eval", caseName);
+        string dir = Path.Combine(TestPaths.Fixtures, "coco-eval", caseName);
         CocoDataset gt = CocoReader.Read(Path.Combine(dir, "gt.json"));
         CocoResults dt = CocoResultsReader.Read(Path.Combine(dir, $"dt_{iouType}.json"));
         CocoEvalResult result = CocoEvaluator.Evaluate(gt, dt, iouType == "bbox" ? CocoIouType.Bbox : CocoIouType.Segm);

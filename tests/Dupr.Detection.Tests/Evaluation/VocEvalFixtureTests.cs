@@ -5,13 +5,13 @@ using Newtonsoft.Json.Linq;
 
 namespace Dupr.Detection.Tests.Evaluation;
 
-/// <summary>Every case in ../shared/fixtures/voc-eval, both metrics, against detectron2's PascalVOCDetectionEvaluator numbers.</summary>
+/// <summary>Every case in tests/fixtures/voc-eval, both metrics, against detectron2's PascalVOCDetectionEvaluator numbers.</summary>
 public sealed class VocEvalFixtureTests
 {
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (string dir in Directory.GetDirectories(Path.Combine(TestPaths.SharedFixtures, "voc-eval")).Order())
+        foreach (string dir in Directory.GetDirectories(Path.Combine(TestPaths.Fixtures, "voc-eval")).Order())
             foreach (string metric in new[] { "voc07_11point", "area" })
                 data.Add(Path.GetFileName(dir), metric);
         return data;
@@ -21,7 +21,7 @@ public sealed class VocEvalFixtureTests
     [MemberData(nameof(Cases))]
     public void MetricsMatchDetectron2(string caseName, string metric)
     {
-        string dir = Path.Combine(TestPaths.SharedFixtures, "voc-eval", caseName);
+        string dir = Path.Combine(TestPaths.Fixtures, "voc-eval", caseName);
         VocDevkit devkit = VocDevkit.Open(Path.Combine(dir, "VOCdevkit"), "2007");
         VocDetections detections = VocResultsReader.Read(Path.Combine(dir, "results"), VocClasses.Names);
         VocEvalResult result = VocEvaluator.Evaluate(devkit.ReadAnnotations("test"), detections,
