@@ -11,7 +11,7 @@ public class BoxCoderTests
     public void EncodeAndDecodeMatchTorchvision(int caseIndex)
     {
         using var scope = NewDisposeScope();
-        var fixture = OpsFixtures.Load("repo/box_coder_000.json");
+        var fixture = OpsFixtures.Load("box_coder_000.json");
         var c = fixture["cases"]![caseIndex]!;
         var w = c["weights"]!.Values<double>().ToArray();
         var coder = new BoxCoder((w[0], w[1], w[2], w[3]));

@@ -9,7 +9,7 @@ public class BoxOpsTests
     public void PairwiseIouMatchesTorchvisionIncludingAnEmptyBox()
     {
         using var scope = NewDisposeScope();
-        var fixture = OpsFixtures.Load("repo/box_iou_000.json");
+        var fixture = OpsFixtures.Load("box_iou_000.json");
         var a = OpsFixtures.Tensor(fixture["boxes1"]!, ScalarType.Float32, -1, 4);
         var b = OpsFixtures.Tensor(fixture["boxes2"]!, ScalarType.Float32, -1, 4);
         var expected = OpsFixtures.Tensor(fixture["iou"]!, ScalarType.Float64, a.size(0), b.size(0));

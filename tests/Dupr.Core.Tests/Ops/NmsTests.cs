@@ -155,7 +155,7 @@ public class TorchCpuSortTests
     [Fact]
     public void EqualValuesComeOutInTorchsOrder()
     {
-        var fixture = OpsFixtures.Load("repo/sort_ties_000.json");
+        var fixture = OpsFixtures.Load("sort_ties_000.json");
         foreach (var array in fixture["arrays"]!)
         {
             double[] values = array["values"]!.Select(v => v.Type == Newtonsoft.Json.Linq.JTokenType.String ? double.NaN : (double)v).ToArray();

@@ -11,7 +11,7 @@ public class RoIPoolerTests
     public void LevelsFollowDetectron2IncludingTheBoundaries()
     {
         using var scope = NewDisposeScope();
-        var fixture = OpsFixtures.Load("repo/fpn_levels_000.json");
+        var fixture = OpsFixtures.Load("fpn_levels_000.json");
         var boxes = OpsFixtures.Tensor(fixture["boxes"]!, ScalarType.Float32, -1, 4);
         int min = (int)fixture["min_level"]!, max = (int)fixture["max_level"]!;
         var expected = fixture["levels"]!.Values<long>().Select(l => l - min).ToArray();
