@@ -24,10 +24,11 @@ public sealed class FrozenBatchNorm2d : nn.Module<Tensor, Tensor>
     public FrozenBatchNorm2d(long numFeatures, double eps = 1e-5) : base(nameof(FrozenBatchNorm2d))
     {
         this.eps = eps;
-        weight = ones(numFeatures);
-        bias = zeros(numFeatures);
-        running_mean = zeros(numFeatures);
-        running_var = ones(numFeatures);
+        // The module owns its buffers: a dispose scope around its construction must not free them.
+        weight = ones(numFeatures).DetachFromDisposeScope();
+        bias = zeros(numFeatures).DetachFromDisposeScope();
+        running_mean = zeros(numFeatures).DetachFromDisposeScope();
+        running_var = ones(numFeatures).DetachFromDisposeScope();
         RegisterComponents();
     }
 

@@ -12,7 +12,7 @@ public static class Norms
     /// <summary>A norm over <paramref name="channels"/> channels; <see cref="NormKind.None"/> has no layer.</summary>
     public static nn.Module<Tensor, Tensor> Create(NormKind kind, long channels) => kind switch
     {
-        NormKind.BN => nn.BatchNorm2d(channels),
+        NormKind.BN => new BatchNorm2d(channels),
         NormKind.FrozenBN => new FrozenBatchNorm2d(channels),
         NormKind.GN => channels % GroupNormGroups == 0
             ? GroupNorm(channels)

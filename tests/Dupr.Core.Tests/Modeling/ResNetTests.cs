@@ -1,6 +1,5 @@
 using Dupr.Core.Modeling;
 using Dupr.Core.Runtime;
-using BatchNorm2d = TorchSharp.Modules.BatchNorm2d;
 using GroupNorm = TorchSharp.Modules.GroupNorm;
 using static TorchSharp.torch;
 
