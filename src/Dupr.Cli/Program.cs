@@ -27,6 +27,8 @@ public static class Program
         app.AddSubCommand("data", x => x.AddCommands<DataCommands>()).WithDescription("Dataset tools: generate the synthetic world.");
         app.AddSubCommand("evaluate", x => x.AddCommands<EvaluateCommands>())
             .WithDescription("Evaluate detection results: COCO (bbox, segm) as pycocotools does, Pascal VOC as detectron2 does.");
+        app.AddSubCommand("probe", x => x.AddCommands<ProbeCommands>())
+            .WithDescription("Probes of a frozen backbone on a labeled detection set: kNN, linear, patch correspondence (paper Fig. 7), IoU-similarity (Fig. 6).");
         app.AddSubCommand("bench", x => x.AddCommands<BenchCommands>())
             .WithDescription("Benchmarks: speed measurements that print numbers, benchmark suites (run) and the regression gate (check).");
         app.Run();

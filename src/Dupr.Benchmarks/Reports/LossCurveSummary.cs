@@ -25,14 +25,15 @@ public static class LossCurveSummary
     public static readonly IReadOnlySet<string> NotLosses = new HashSet<string> { "iteration", "lr", "images_per_s", "iterations_per_s", "no_overlap" };
 
     /// <summary>True for a loss column (the total "loss" included), false for rates, counts and accuracies.</summary>
-    public static bool IsLoss(string column) => !NotLosses.Contains(column) && !column.StartsWith(PretrainTrainer.AccuracyPrefix);
+    public static bool IsLoss(string column) =>
+        !NotLosses.Contains(column) && !column.StartsWith(PretrainTrainer.AccuracyPrefix) && !column.StartsWith(PretrainTrainer.ProbePrefix);
 
     /// <summary>The change of every loss term of <paramref name="metricsCsv"/>; throws when it has fewer than 2 x window rows.</summary>
     public static IReadOnlyList<LossTermChange> Read(string metricsCsv, int window)
     {
         if (window < 1) throw new DuprException($"the window must be at least one row, got {window}");
         if (!File.Exists(metricsCsv)) throw new DuprException($"{metricsCsv}: no such file");
-        var rows = MetricsCsv.Read(metricsCsv);
+        var rows = MetricsCsv.Read(metricsCsv).Where(r => r.ContainsKey("loss")).ToList(); // rows of probes alone are not steps
         if (rows.Count < 2 * window)
             throw new DuprException($"{metricsCsv}: {rows.Count} logged rows, need at least {2 * window} for two windows of {window}");
         var first = rows.Take(window).ToList();

@@ -4,7 +4,8 @@ using Dupr.Core.Runtime;
 namespace Dupr.Core.Training;
 
 /// <summary>
-/// metrics.csv of a run: one row per logged iteration, columns fixed by the first row. Reopening
+/// metrics.csv of a run: one row per logged iteration; a row with a column the file lacks adds it (the file is rewritten
+/// with an empty cell in the earlier rows), so occasional measurements can join later rows. Reopening
 /// for a resumed run drops rows past the resume point, so the file matches an uninterrupted run.
 /// </summary>
 public sealed class MetricsCsv
@@ -24,15 +25,29 @@ public sealed class MetricsCsv
         AtomicFile.WriteAllText(path, string.Join('\n', kept.Prepend(lines[0])) + "\n");
     }
 
-    /// <summary>Appends a row; the first call fixes the columns ("iteration" first, then the given keys in order).</summary>
+    /// <summary>Appends a row: "iteration" first, then the columns in the order they first appeared.</summary>
     public void Append(long iteration, IReadOnlyList<(string Name, double Value)> values)
     {
         bool header = _columns == null;
-        _columns ??= values.Select(v => v.Name).Prepend("iteration").ToList();
+        _columns ??= ["iteration"];
+        var added = values.Select(v => v.Name).Where(n => !_columns.Contains(n)).ToList();
+        if (added.Count > 0)
+        {
+            _columns.AddRange(added);
+            if (!header) AddColumns(added.Count);
+        }
         var byName = values.ToDictionary(v => v.Name, v => v.Value);
         string Cell(string column) => byName.TryGetValue(column, out double v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
         string row = string.Join(',', _columns.Skip(1).Select(Cell).Prepend(iteration.ToString(CultureInfo.InvariantCulture)));
         File.AppendAllText(_path, (header ? string.Join(',', _columns) + "\n" : "") + row + "\n");
+    }
+
+    // Rewrites the file with the new header and the new columns empty in every earlier row.
+    void AddColumns(int count)
+    {
+        string[] lines = File.ReadAllLines(_path);
+        var rows = lines.Skip(1).Where(l => l.Length > 0).Select(l => l + new string(',', count));
+        AtomicFile.WriteAllText(_path, string.Join('\n', rows.Prepend(string.Join(',', _columns!))) + "\n");
     }
 
     /// <summary>Reads a metrics.csv back as rows of column -> value (empty cells omitted).</summary>

@@ -28,10 +28,23 @@ public sealed class TrainingLoop
         _start = start;
         _resumedFrom = lastCheckpoint;
         Board = torch.utils.tensorboard.SummaryWriter(run.PathOf("tb"));
+        _metrics = new MetricsCsv(run.PathOf("metrics.csv"), resumeIteration: start);
     }
+
+    readonly MetricsCsv _metrics;
 
     /// <summary>The run's TensorBoard writer (tb/), for trainers that log more than the step rows (evaluation).</summary>
     public TorchSharp.Modules.SummaryWriter Board { get; }
+
+    /// <summary>
+    /// Logs <paramref name="values"/> as the metrics.csv and TensorBoard row of <paramref name="iteration"/> outside a step
+    /// (e.g. a measurement before the first step); call before <see cref="Run"/>.
+    /// </summary>
+    public void LogExtra(long iteration, IReadOnlyList<(string Name, double Value)> values)
+    {
+        _metrics.Append(iteration, values);
+        foreach (var (name, value) in values) Board.add_scalar($"{_options.Name}/{name}", (float)value, (int)iteration);
+    }
 
     /// <summary>
     /// Runs <paramref name="step"/> until max_iter or until <paramref name="cancellation"/> fires. <paramref name="saveCheckpoint"/>
@@ -43,7 +56,7 @@ public sealed class TrainingLoop
     {
         var solver = _options.Solver;
         long maxIter = solver.MaxIter;
-        var metrics = new MetricsCsv(_run.PathOf("metrics.csv"), resumeIteration: _start);
+        var metrics = _metrics;
         var progress = new Progress(_options.Name, maxIter, "it", _start);
         string? lastCheckpoint = _resumedFrom;
         IReadOnlyList<(string, double)> lastTerms = [];

@@ -62,6 +62,29 @@ public static class DetectionDatasets
         return new CocoTestSet(groundTruth, ExistingFolder(data, sets[0].Images, "datasets.test"), augmentation, config.Architecture.PredictsMasks());
     }
 
+    /// <summary>
+    /// The annotated images of the training sets (<paramref name="test"/> false: images without instances left out) or of the
+    /// test sets (every image kept), unaugmented, with the class names: what the probes of a backbone read.
+    /// </summary>
+    public static (IReadOnlyList<DetectionRecord> Records, IReadOnlyList<string> ClassNames) Records(DetectionConfig config, string data, bool test)
+    {
+        config.Validate();
+        List<string> entries = test ? config.Datasets.Test : config.Datasets.Train;
+        string key = test ? "datasets.test" : "datasets.train";
+        if (entries.Count == 0) throw new DuprException($"{key} is empty");
+        var options = test ? DetectionDatasetOptions.Evaluation : DetectionDatasetOptions.Training;
+        var augmentation = DetectionAugmentation.ForTest(config.Input);
+        if (config.Datasets.Format == DatasetFormat.Voc)
+        {
+            IReadOnlyList<string> names = VocClassNames(config);
+            var voc = new VocDetectionDataset(Devkit(data), DatasetSection.ParseSets(entries, key), augmentation, options, names);
+            return (voc.Records, names);
+        }
+        var parts = DatasetSection.ParseCocoSets(entries, key)
+            .Select(s => new CocoDetectionDataset(Existing(data, s.Annotations, key), ExistingFolder(data, s.Images, key), augmentation, options)).ToList();
+        return (parts.SelectMany(p => p.Records).ToList(), CocoClassNames(config, parts.Select(p => p.Coco).ToList(), key));
+    }
+
     /// <summary>The VOCdevkit folder of a --data folder: DIR/VOCdevkit when present, else DIR itself.</summary>
     public static string Devkit(string data)
     {

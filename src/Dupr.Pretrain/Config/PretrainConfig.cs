@@ -93,4 +93,10 @@ public sealed class TrainSection
 
     /// <summary>Write a metrics.csv / TensorBoard row every this many iterations.</summary>
     public int LogPeriod { get; set; } = 20;
+
+    /// <summary>
+    /// Probe the backbone (kNN on a labeled set's object crops, as solo-learn's online monitor) before the first step and every
+    /// this many iterations, a multiple of <see cref="LogPeriod"/>; 0: never. Needs the labeled set (`dupr pretrain --probe-config --probe-data`).
+    /// </summary>
+    public int ProbePeriod { get; set; }
 }

@@ -17,4 +17,7 @@ public sealed record PretrainRunOptions
 
     /// <summary>Seed of the data order, augmentations and shuffle-BN permutations.</summary>
     public long Seed { get; init; }
+
+    /// <summary>What measures the backbone every train.probe_period steps (needed when that period is positive).</summary>
+    public IBackboneMonitor? Monitor { get; init; }
 }

@@ -45,6 +45,10 @@ public sealed class PretrainTrainer
         if (train.BatchSize < 1 || train.Accumulation < 1 || train.BatchSize % train.Accumulation != 0)
             throw new DuprException($"train.batch_size ({train.BatchSize}) must be a positive multiple of train.accumulation ({train.Accumulation})");
         int microBatch = train.BatchSize / train.Accumulation;
+        if (train.ProbePeriod < 0 || (train.ProbePeriod > 0 && train.ProbePeriod % train.LogPeriod != 0))
+            throw new DuprException($"train.probe_period ({train.ProbePeriod}) must be 0 or a multiple of train.log_period ({train.LogPeriod})");
+        if (train.ProbePeriod > 0 && _options.Monitor is null)
+            throw new DuprException("train.probe_period needs a labeled set to probe on (dupr pretrain --probe-config and --probe-data)");
 
         var checkpoints = new PretrainCheckpoint(_options.Output);
         RunDirectory run = RunDirectory.OpenForTraining(_options.Output, _config, _options.Resume, checkpoints.Latest != null);
@@ -84,6 +88,7 @@ public sealed class PretrainTrainer
             RateColumn = "images_per_s", RateUnitsPerIteration = train.BatchSize, ProgressTerms = 3,
         }, optimizer, start, checkpoints.Latest);
         using var batches = loader.Stream(start * train.Accumulation, cancellation).GetEnumerator();
+        if (start == 0 && train.ProbePeriod > 0) loop.LogExtra(0, Probe(model));
 
         StepReport Step(TrainingStep step)
         {
@@ -108,7 +113,8 @@ public sealed class PretrainTrainer
             model.Enqueue(outputs, rng);
             skipped += stepSkipped;
             var accuracies = Average(outputs.SelectMany(o => o.Accuracies)).Select(a => (AccuracyPrefix + a.Name, a.Value));
-            return new StepReport(terms, [.. accuracies, ("no_overlap", stepSkipped)]);
+            bool probe = train.ProbePeriod > 0 && (step.Iteration + 1) % train.ProbePeriod == 0;
+            return new StepReport(terms, [.. accuracies, ("no_overlap", stepSkipped), .. probe ? Probe(model) : []]);
         }
 
         var result = loop.Run(Step, iteration => checkpoints.Save(model, optimizer, iteration, skipped), iteration => StepCompleted?.Invoke(iteration), cancellation);
@@ -118,6 +124,24 @@ public sealed class PretrainTrainer
         return new PretrainResult(run.Root, result.Iterations, maxIter, result.LastTerms, skipped, loader.BadSamples.Skipped,
             result.IterationsPerSecond * train.BatchSize, result.Interrupted);
     }
+
+    // The monitor sees the query backbone as fine-tuning would load it: eval mode, BN running statistics.
+    IReadOnlyList<(string Name, double Value)> Probe(DuprModel model)
+    {
+        var backbone = model.QueryEncoder.Backbone;
+        backbone.eval();
+        try
+        {
+            return _options.Monitor!.Measure(backbone).Select(v => (ProbePrefix + v.Name, v.Value)).ToList();
+        }
+        finally
+        {
+            backbone.train();
+        }
+    }
+
+    /// <summary>Prefix of the metrics.csv columns the backbone monitor writes (probe_knn_res5, ...).</summary>
+    public const string ProbePrefix = "probe_";
 
     // The views that fill the banks come from an epoch that training never reaches, so no query meets its own key there.
     const int FillEpoch = -1;

@@ -45,6 +45,29 @@ public class TrainingTests
     }
 
     [Fact]
+    public void MetricsCsvAddsAColumnThatAppearsLater()
+    {
+        using var temp = TestPaths.Temp();
+        string path = temp.File("metrics.csv");
+        var log = new MetricsCsv(path);
+        log.Append(0, [("probe_knn", 40.0)]);
+        log.Append(10, [("loss", 5.0), ("lr", 0.1)]);
+        log.Append(20, [("loss", 4.0), ("lr", 0.1), ("probe_knn", 45.0)]);
+        Assert.Equal("iteration,probe_knn,loss,lr", File.ReadLines(path).First());
+        var rows = MetricsCsv.Read(path);
+        Assert.Equal(40.0, rows[0]["probe_knn"]);
+        Assert.False(rows[0].ContainsKey("loss"));
+        Assert.False(rows[1].ContainsKey("probe_knn"));
+        Assert.Equal(5.0, rows[1]["loss"]);
+        Assert.Equal((4.0, 45.0), (rows[2]["loss"], rows[2]["probe_knn"]));
+
+        var resumed = new MetricsCsv(path, resumeIteration: 10);       // a resumed run keeps the header it had
+        resumed.Append(20, [("loss", 3.0), ("lr", 0.1), ("extra", 1.0)]);
+        Assert.Equal("iteration,probe_knn,loss,lr,extra", File.ReadLines(path).First());
+        Assert.Equal(3, MetricsCsv.Read(path).Count);
+    }
+
+    [Fact]
     public void LossGuardNamesTheTermAndTheCheckpoint()
     {
         LossGuard.EnsureFinite([("image", 1.0), ("patch", 2.0)], 5, null);

@@ -107,4 +107,41 @@ public class PretrainTrainerTests : IClassFixture<PretrainTrainerTests.World>
         changed.Contrast.Temperature = 0.3;
         Assert.Contains("config differs", Assert.Throws<DuprException>(() => new PretrainTrainer(changed, Options(temp.Path, resume: true), CPU).Run()).Message);
     }
+
+    // Counts its calls and reports the backbone's training mode at each, so the test sees when and how it was probed.
+    sealed class CountingMonitor : IBackboneMonitor
+    {
+        public List<bool> TrainingModes { get; } = [];
+
+        public IReadOnlyList<(string Name, double Value)> Measure(Dupr.Core.Modeling.ResNet backbone)
+        {
+            TrainingModes.Add(backbone.training);
+            return [("knn_res5", 10.0 * TrainingModes.Count)];
+        }
+    }
+
+    [Fact]
+    public void TheMonitorProbesBeforeTheFirstStepAndEveryProbePeriodInEvalMode()
+    {
+        using var temp = TestPaths.Temp();
+        var config = Tiny(6);
+        config.Train.LogPeriod = 1;
+        config.Train.ProbePeriod = 3;
+        var monitor = new CountingMonitor();
+        new PretrainTrainer(config, Options(temp.Path) with { Monitor = monitor }, CPU).Run();
+        Assert.Equal([false, false, false], monitor.TrainingModes);
+        var rows = MetricsCsv.Read(Path.Combine(temp.Path, "metrics.csv"));
+        var probed = rows.Where(r => r.ContainsKey("probe_knn_res5")).Select(r => (r["iteration"], r["probe_knn_res5"])).ToList();
+        Assert.Equal([(0.0, 10.0), (3.0, 20.0), (6.0, 30.0)], probed);
+        Assert.All(rows.Where(r => r["iteration"] > 0), r => Assert.True(r.ContainsKey("loss")));
+
+        var misaligned = Tiny(2);
+        misaligned.Train.LogPeriod = 2;
+        misaligned.Train.ProbePeriod = 3;
+        Assert.Contains("multiple of train.log_period", Assert.Throws<DuprException>(() =>
+            new PretrainTrainer(misaligned, Options(temp.File("b")) with { Monitor = monitor }, CPU).Run()).Message);
+        var withoutMonitor = Tiny(2);
+        withoutMonitor.Train.ProbePeriod = 1;
+        Assert.Contains("--probe-config", Assert.Throws<DuprException>(() => new PretrainTrainer(withoutMonitor, Options(temp.File("c")), CPU).Run()).Message);
+    }
 }

@@ -1,0 +1,126 @@
+using Dupr.Benchmarks.Probes;
+using Dupr.Detection.Data.Datasets;
+using Dupr.Pretrain.Data;
+using Dupr.Tests;
+using static TorchSharp.torch;
+
+namespace Dupr.Benchmarks.Tests.Probes;
+
+/// <summary>The probes on hand-made cases whose answers are known.</summary>
+public sealed class ProbeTests
+{
+    // Three classes in three orthogonal directions of R^8, with a little noise: perfectly separable.
+    static (Tensor Features, long[] Labels) Separable(int perClass, long seed)
+    {
+        var generator = new Generator((ulong)seed);
+        var labels = Enumerable.Range(0, 3 * perClass).Select(i => (long)(i % 3)).ToArray();
+        var features = nn.functional.one_hot(tensor(labels), 8).to_type(ScalarType.Float32) + 0.05f * randn(labels.Length, 8, generator: generator);
+        return (nn.functional.normalize(features, dim: 1), labels);
+    }
+
+    [Fact]
+    public void KnnIsPerfectOnSeparableFeatures()
+    {
+        using var scope = NewDisposeScope();
+        var (train, trainLabels) = Separable(20, 1);
+        var (test, testLabels) = Separable(10, 2);
+        Assert.Equal(1.0, KnnProbe.Top1(train, trainLabels, test, testLabels, classes: 3));
+    }
+
+    [Fact]
+    public void KnnFollowsTheWeightedVote()
+    {
+        using var scope = NewDisposeScope();
+        // Two neighbours of class 1 slightly less similar than one of class 0: with k = 3 and a low temperature the single
+        // closest neighbour wins; with a high temperature the two outvote it.
+        var train = nn.functional.normalize(tensor(new float[,] { { 1, 0 }, { 0.9f, 0.45f }, { 0.9f, -0.45f } }), dim: 1);
+        var test = tensor(new float[,] { { 1, 0 } });
+        long[] trainLabels = [0, 1, 1];
+        Assert.Equal(1.0, KnnProbe.Top1(train, trainLabels, test, [0], classes: 2, k: 3, temperature: 0.01));
+        Assert.Equal(1.0, KnnProbe.Top1(train, trainLabels, test, [1], classes: 2, k: 3, temperature: 10));
+    }
+
+    [Fact]
+    public void LinearProbeIsPerfectOnSeparableFeatures()
+    {
+        using var scope = NewDisposeScope();
+        var (train, trainLabels) = Separable(20, 3);
+        var (test, testLabels) = Separable(10, 4);
+        Assert.Equal(1.0, LinearProbe.Top1(train, trainLabels, test, testLabels, classes: 3, seed: 0, epochs: 30));
+    }
+
+    [Fact]
+    public void CorrespondenceIsExactForAPositionEncodingMapAndChanceForAConstantOne()
+    {
+        using var folder = TestPaths.Temp();
+        // Whole-image views, flipped or not: every cell centre lands on a cell centre of the other view, far from any cell
+        // edge, so the 8-bit coordinates of the images cannot blur which cell is nearest.
+        var whole = PositionFeatureMaps.WriteCoordinateImages(folder, 6, square: 64);
+        var flipsOnly = ViewAugmentationOptions.GeometryOnly(64);
+        flipsOnly.Scale = [1, 1];
+        flipsOnly.Ratio = [1, 1];
+        foreach (var (level, (accuracy, cells)) in CorrespondenceProbe.Measure(new PositionFeatureMaps(), whole, flipsOnly, seed: 3))
+        {
+            Assert.Equal(6 * (level == "res4" ? 64 : 16), cells);
+            Assert.Equal(1.0, accuracy, 9);
+        }
+
+        // Random crops and flips: cell centres fall anywhere in the other view's cells; only those within the 8-bit coordinates'
+        // error (about 0.4 px) of a cell edge can be missed.
+        var images = PositionFeatureMaps.WriteCoordinateImages(folder, 6);
+        var views = ViewAugmentationOptions.GeometryOnly(64);
+        foreach (var (level, (accuracy, cells)) in CorrespondenceProbe.Measure(new PositionFeatureMaps(), images, views, seed: 3))
+        {
+            Assert.True(cells > 50, $"{level}: {cells} cells in the intersections");
+            Assert.True(accuracy > 0.9, $"{level}: {accuracy}");
+        }
+
+        var chance = CorrespondenceProbe.Measure(new PositionFeatureMaps(constant: true), images, views, seed: 3);
+        Assert.Equal(1.0 / (8 * 8), chance["res4"].Accuracy, 9);   // 64 px views, stride 8: every query ties with all 64 cells
+        Assert.Equal(1.0 / (4 * 4), chance["res5"].Accuracy, 9);
+    }
+
+    [Fact]
+    public void IouSimilarityFallsWithIouForAPositionEncodingMapAndIsFlatForAConstantOne()
+    {
+        using var folder = TestPaths.Temp();
+        var images = PositionFeatureMaps.WriteCoordinateImages(folder, 4);
+        // Two boxes per image, a fifth to a third of its sides.
+        var records = images.Select((file, i) => new DetectionRecord
+        {
+            FilePath = file, ImageId = i, Height = 0, Width = 0,
+            Boxes = [10, 12, 50, 44, 40, 30, 80, 70], Classes = [0, 1],
+        }).ToList();
+
+        var curves = IouSimilarityProbe.Measure(new PositionFeatureMaps(), records, shortSide: 128, maxSize: 256, seed: 0);
+        foreach (var (level, curve) in curves)
+        {
+            Assert.True(curve.Slope > 0.3, $"{level}: slope {curve.Slope}");
+            Assert.True(curve.Gap > 0.2, $"{level}: gap {curve.Gap}");
+            Assert.True(curve.BinMeans[^1] > curve.BinMeans[5] && curve.BinMeans[5] > curve.BinMeans[0],
+                $"{level}: bins {string.Join(", ", curve.BinMeans)}");
+            Assert.All(curve.BinCounts, c => Assert.True(c > 0));
+        }
+
+        var flat = IouSimilarityProbe.Measure(new PositionFeatureMaps(constant: true), records, shortSide: 128, maxSize: 256, seed: 0);
+        foreach (var (level, curve) in flat)
+        {
+            Assert.Equal(0, curve.Slope, 5);
+            Assert.All(curve.BinMeans, m => Assert.Equal(1, m, 5));
+        }
+    }
+
+    [Fact]
+    public void ObjectCropsLeaveOutDifficultAndDegenerateBoxesAndSubsampleEvenly()
+    {
+        var record = new DetectionRecord
+        {
+            FilePath = "unused.jpg", ImageId = 1, Height = 0, Width = 0,
+            Boxes = [0, 0, 10, 10, 5, 5, 5, 9, 1, 1, 8, 8, 2, 2, 6, 6], Classes = [0, 1, 2, 3], Difficult = [false, false, true, false],
+        };
+        var crops = ObjectCrops.From([record]);
+        Assert.Equal([0L, 3L], crops.Labels);
+        var many = ObjectCrops.From(Enumerable.Repeat(record, 10).ToList(), maxObjects: 4);  // objects 0, 5, 10, 15 of 20
+        Assert.Equal([0L, 3L, 0L, 3L], many.Labels);
+    }
+}
