@@ -48,7 +48,7 @@ public sealed class TrainingEvaluation
         DetectionInference.Predict(model, _set, results, _device, DetectionInference.DefaultBatchSize, _workers, cancellation);
         DetectionMetrics metrics = results.Evaluate();
         string folder = _run.PathOf(FolderOf(iteration));
-        Directory.CreateDirectory(folder);
+        OutputFolder.Create(folder);
         metrics.Write(Path.Combine(folder, DetectionMetrics.FileName), iteration);
         _csv.Append(iteration, metrics.Columns());
         foreach (var (name, value) in metrics.Columns()) _board.add_scalar($"eval/{name}", (float)value, (int)iteration);

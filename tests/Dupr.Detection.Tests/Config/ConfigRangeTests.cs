@@ -4,7 +4,7 @@ using Dupr.Tests;
 
 namespace Dupr.Detection.Tests.Config;
 
-/// <summary>Out-of-range fine-tuning settings are refused with the key named, before anything runs.</summary>
+/// <summary>Out-of-range or contradictory fine-tuning settings are refused with the key named, before anything runs.</summary>
 public class ConfigRangeTests
 {
     static string Recipe => Path.Combine(TestPaths.RepoRoot, "configs", "detection", "voc_faster_rcnn_r18_c4_mini.json");
@@ -23,5 +23,12 @@ public class ConfigRangeTests
         string key = assignment[..assignment.IndexOf('=')];
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load<DetectionConfig>(Recipe, [assignment]));
         Assert.Equal($"--set {key}: {problem}", error.Message);
+    }
+
+    [Fact]
+    public void ARepeatedClassNameIsRefused()
+    {
+        var config = ConfigLoader.Load<DetectionConfig>(Recipe, ["datasets.class_names=circle,square,circle,star,cross,hexagon"]);
+        Assert.Equal("datasets.class_names: class 'circle' is listed twice", Assert.Throws<Dupr.Core.Runtime.DuprException>(config.Validate).Message);
     }
 }
