@@ -46,7 +46,7 @@ public sealed class PretrainTrainer
             throw new DuprException($"train.batch_size ({train.BatchSize}) must be a positive multiple of train.accumulation ({train.Accumulation})");
         int microBatch = train.BatchSize / train.Accumulation;
 
-        var checkpoints = new PretrainCheckpoint(_options.Output);
+        var checkpoints = new PretrainCheckpoint(_options.Output, new RunOrigin(_options.Seed, _options.Data));
         RunDirectory run = RunDirectory.OpenForTraining(_options.Output, _config, _options.Resume, checkpoints.Latest != null);
         var folder = new UnlabeledImageFolder(_options.Data);
         var loader = new DataLoader<TwoViewSample, TwoViewBatch>(
@@ -87,14 +87,13 @@ public sealed class PretrainTrainer
 
         StepReport Step(TrainingStep step)
         {
+            using var micro = new StepBatches<TwoViewBatch>(batches, train.Accumulation);
             var rng = new Random(TrainingLoop.StepSeed(_options.Seed, step.Iteration));
             model.MomentumUpdate();
             var outputs = new List<DuprOutput>();
             int stepSkipped = 0;
-            for (int micro = 0; micro < train.Accumulation; micro++)
+            foreach (TwoViewBatch batch in micro.Batches)
             {
-                if (!batches.MoveNext()) throw new InvalidOperationException("the loader ran out of batches");
-                using TwoViewBatch batch = batches.Current;
                 var output = model.Forward(ViewPairBatch.From(batch, _device), rng);
                 (output.Loss / train.Accumulation).backward();
                 outputs.Add(output);
