@@ -8,7 +8,7 @@ namespace Dupr.Cli.Tests;
 /// <summary>
 /// Runs stopped by a signal or killed, in child processes as a user's runs are: the first SIGINT/SIGTERM stops cleanly with
 /// a checkpoint (even while the trainer waits for the loader), a second one ends the process at once, and a resume loses no
-/// evaluation, refuses another seed, and removes what a killed write left behind.
+/// evaluation, refuses another seed or a corrupt state file with one line, and removes what a killed write left behind.
 /// </summary>
 public sealed class StopAndResumeTests : IDisposable
 {
@@ -66,6 +66,12 @@ public sealed class StopAndResumeTests : IDisposable
         string state = Path.Combine(run, "checkpoints", checkpoint, "state.json");
         Assert.Equal($"dupr: error: --resume: the run was started with --seed 0, not 5 ({state}); resume with --seed 0 or choose a new --output",
             ErrorLine(CliRunner.Run([.. pretrain, "--resume", "--seed", "5"])));
+
+        // A corrupt state.json ended the resume in a Newtonsoft stack trace.
+        string saved = File.ReadAllText(state);
+        File.WriteAllText(state, saved[..^3]);
+        Assert.StartsWith($"dupr: error: {state}: corrupt trainer state (", ErrorLine(CliRunner.Run([.. pretrain, "--resume"])));
+        File.WriteAllText(state, saved);
 
         var resumed = CliRunner.Run([.. pretrain, "--resume"]);
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
