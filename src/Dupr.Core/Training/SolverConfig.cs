@@ -1,4 +1,5 @@
 using Dupr.Core.Config;
+
 namespace Dupr.Core.Training;
 
 /// <summary>How the learning rate moves over iterations.</summary>
@@ -17,6 +18,7 @@ public sealed record SolverConfig
 
     [ConfigRange(Min = 0, Max = 1)]
     public double Momentum { get; set; } = 0.9;
+
     [ConfigRange(Min = 0)]
     public double WeightDecay { get; set; } = 1e-4;
 

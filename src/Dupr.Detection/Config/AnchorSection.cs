@@ -1,4 +1,5 @@
 using Dupr.Core.Config;
+
 namespace Dupr.Detection.Config;
 
 /// <summary>Anchor shapes (detectron2's MODEL.ANCHOR_GENERATOR); defaults are the C4 / single-level values.</summary>

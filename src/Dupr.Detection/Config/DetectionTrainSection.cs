@@ -1,4 +1,5 @@
 using Dupr.Core.Config;
+
 namespace Dupr.Detection.Config;
 
 /// <summary>Batch, logging and evaluation cadence of a fine-tuning run.</summary>

@@ -1,4 +1,5 @@
 using Dupr.Core.Config;
+
 namespace Dupr.Detection.Config;
 
 /// <summary>Region proposal network settings (detectron2's MODEL.RPN); defaults are detectron2's, whose top-k values are the C4 ones.</summary>

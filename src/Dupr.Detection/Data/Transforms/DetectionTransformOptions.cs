@@ -1,4 +1,5 @@
 using Dupr.Core.Config;
+
 namespace Dupr.Detection.Data.Transforms;
 
 /// <summary>
