@@ -14,9 +14,25 @@ public sealed class ErrorFilter : ICommandFilter
         }
         catch (DuprException e)
         {
-            Console.Error.WriteLine($"dupr: error: {e.Message}");
-            if (Log.Verbose && e.InnerException != null) Console.Error.WriteLine(e.InnerException);
-            return 1;
+            return Report(e.Message, e.InnerException);
         }
+        // The file system's own errors (a read-only or full disk, a path through a file) are the environment's, not bugs;
+        // their messages name the path. Writes the code knows about say more (AtomicFile).
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Report(e.Message, e);
+        }
+        // A stop signal that reached work without a step boundary to stop at (e.g. inference): nothing was finished.
+        catch (OperationCanceledException e)
+        {
+            return Report("stopped by the stop signal before finishing", e);
+        }
+    }
+
+    static int Report(string message, Exception? detail)
+    {
+        Console.Error.WriteLine($"dupr: error: {message}");
+        if (Log.Verbose && detail != null) Console.Error.WriteLine(detail);
+        return 1;
     }
 }

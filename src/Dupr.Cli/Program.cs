@@ -1,7 +1,9 @@
 using Cocona;
 using Cocona.Application;
+using Cocona.Command.Dispatcher;
 using Dupr.Cli.Commands;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Dupr.Cli;
@@ -18,6 +20,8 @@ public static class Program
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<ICoconaApplicationMetadataProvider, ApplicationMetadata>();
+        builder.Services.AddSingleton<ICoconaCommandDispatcherPipelineBuilder, DispatchPipeline>();
+        builder.Services.AddSingleton<IHostLifetime, SignalFreeLifetime>();
         var app = builder.Build();
         app.UseFilter(new ErrorFilter());
         app.AddCommands<EnvCommand>();

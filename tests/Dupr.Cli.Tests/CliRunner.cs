@@ -9,10 +9,16 @@ public static class CliRunner
 
     public static Result Run(params string[] args) => RunFrom(AppContext.BaseDirectory, args);
 
+    /// <summary>Runs with <paramref name="environment"/> added to the child's environment variables.</summary>
+    public static Result RunWith(IReadOnlyDictionary<string, string> environment, params string[] args) => RunFrom(AppContext.BaseDirectory, args, environment);
+
     /// <summary>Runs the dupr.dll found in <paramref name="appDirectory"/>.</summary>
-    public static Result RunFrom(string appDirectory, params string[] args)
+    public static Result RunFrom(string appDirectory, params string[] args) => RunFrom(appDirectory, args, new Dictionary<string, string>());
+
+    static Result RunFrom(string appDirectory, string[] args, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(appDirectory, "dupr.dll"));
         foreach (string arg in args) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;

@@ -58,6 +58,7 @@ public sealed class EvaluateCommands
         RuntimeOptions options = global.ToRuntimeOptions();
         IReadOnlyList<string> classNames = classes is null ? VocClasses.Names : classes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (classNames.Count == 0) throw new DuprException("--classes: no class names given");
+        VocClasses.EnsureDistinct(classNames, "--classes");
         VocMetric voc = (metric ?? (year == "2007" ? "07" : "area")) switch
         {
             "07" => VocMetric.ElevenPoint,

@@ -43,9 +43,9 @@ public static class ConfigLoader
         string source = $"--set {key}";
         string[] parts = key.Split('.');
         if (parts.Any(string.IsNullOrEmpty)) throw new ConfigException($"{source}: empty key segment in '{key}'");
-        var (type, nullable) = ConfigSchema.Resolve(schema, parts, source);
+        var (type, nullable, range) = ConfigSchema.Resolve(schema, parts, source);
         JToken value = ParseValue(text, type);
-        ConfigSchema.Validate(value, type, key, source, nullable);
+        ConfigSchema.Validate(value, type, key, source, nullable, range);
 
         JObject section = root;
         foreach (string part in parts[..^1])

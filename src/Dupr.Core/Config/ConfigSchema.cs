@@ -29,8 +29,11 @@ public static class ConfigSchema
             .Select(p => (p.GetCustomAttribute<JsonPropertyAttribute>()?.PropertyName ?? Naming.GetPropertyName(p.Name, false), p))
             .ToList();
 
-    /// <summary>Checks <paramref name="token"/> against <paramref name="type"/>; <paramref name="path"/> names it in errors.</summary>
-    public static void Validate(JToken token, Type type, string path, string source, bool nullable = false)
+    /// <summary>
+    /// Checks <paramref name="token"/> against <paramref name="type"/> and, for numbers, <paramref name="range"/> (floating-point
+    /// values must also be finite); <paramref name="path"/> names it in errors.
+    /// </summary>
+    public static void Validate(JToken token, Type type, string path, string source, bool nullable = false, ConfigRangeAttribute? range = null)
     {
         if (token.Type == JTokenType.Null)
         {
@@ -41,9 +44,17 @@ public static class ConfigSchema
         if (type == typeof(JToken) || type == typeof(object)) return;
         if (type == typeof(string)) Expect(token.Type == JTokenType.String, token, type, path, source);
         else if (type == typeof(bool)) Expect(token.Type == JTokenType.Boolean, token, type, path, source);
-        else if (type == typeof(int) || type == typeof(long)) ValidateInteger(token, type, path, source);
+        else if (type == typeof(int) || type == typeof(long))
+        {
+            ValidateInteger(token, type, path, source);
+            CheckRange(token, range, path, source);
+        }
         else if (type == typeof(float) || type == typeof(double))
+        {
             Expect(token.Type is JTokenType.Integer or JTokenType.Float, token, type, path, source);
+            if (!double.IsFinite((double)token)) throw Error(source, path, $"must be a finite number, got {token}");
+            CheckRange(token, range, path, source);
+        }
         else if (type.IsEnum) ValidateEnum(token, type, path, source);
         else if (DictionaryValueType(type) is Type valueType)
         {
@@ -53,9 +64,11 @@ public static class ConfigSchema
         }
         else if (ElementType(type) is Type elementType)
         {
+            if (token is JValue single)
+                throw Error(source, path, $"must be {Describe(type)}, got {single.ToString(Formatting.None)}; a list of one is written [{single.ToString(Formatting.None)}]");
             Expect(token.Type == JTokenType.Array, token, type, path, source);
             int index = 0;
-            foreach (JToken item in (JArray)token) Validate(item, elementType, $"{path}[{index++}]", source);
+            foreach (JToken item in (JArray)token) Validate(item, elementType, $"{path}[{index++}]", source, range: range);
         }
         else
         {
@@ -65,29 +78,30 @@ public static class ConfigSchema
             {
                 var match = keys.FirstOrDefault(k => k.Key == property.Name);
                 if (match.Property == null) throw UnknownKey(source, path, property.Name, type);
-                Validate(property.Value, match.Property.PropertyType, Join(path, property.Name), source, IsNullable(match.Property));
+                Validate(property.Value, match.Property.PropertyType, Join(path, property.Name), source, IsNullable(match.Property), RangeOf(match.Property));
             }
         }
     }
 
-    /// <summary>The property type at a dotted key path, rejecting unknown keys with the valid ones listed.</summary>
-    public static (Type Type, bool Nullable) Resolve(Type root, IReadOnlyList<string> parts, string source)
+    /// <summary>The property type at a dotted key path (with its nullability and range), rejecting unknown keys with the valid ones listed.</summary>
+    public static (Type Type, bool Nullable, ConfigRangeAttribute? Range) Resolve(Type root, IReadOnlyList<string> parts, string source)
     {
         Type type = root;
         bool nullable = false;
+        ConfigRangeAttribute? range = null;
         string path = "";
         foreach (string part in parts)
         {
             type = Nullable.GetUnderlyingType(type) ?? type;
             if (DictionaryValueType(type) is Type valueType)
             {
-                (type, nullable) = (valueType, false);
+                (type, nullable, range) = (valueType, false, null);
             }
             else if (IsSection(type))
             {
                 var match = Keys(type).FirstOrDefault(k => k.Key == part);
                 if (match.Property == null) throw UnknownKey(source, path, part, type);
-                (type, nullable) = (match.Property.PropertyType, IsNullable(match.Property));
+                (type, nullable, range) = (match.Property.PropertyType, IsNullable(match.Property), RangeOf(match.Property));
             }
             else
             {
@@ -95,7 +109,7 @@ public static class ConfigSchema
             }
             path = Join(path, part);
         }
-        return (type, nullable);
+        return (type, nullable, range);
     }
 
     /// <summary>True for config sections (classes with keys), false for values, lists and maps.</summary>
@@ -143,6 +157,13 @@ public static class ConfigSchema
         if (!Enum.GetNames(type).Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)))
             throw Error(source, path, $"must be {Describe(type)}, got \"{name}\"");
     }
+
+    static void CheckRange(JToken token, ConfigRangeAttribute? range, string path, string source)
+    {
+        if (range != null && !range.Contains((double)token)) throw Error(source, path, $"must be {range.Describe()}, got {token}");
+    }
+
+    static ConfigRangeAttribute? RangeOf(PropertyInfo property) => property.GetCustomAttribute<ConfigRangeAttribute>();
 
     static void Expect(bool ok, JToken token, Type type, string path, string source)
     {

@@ -11,7 +11,8 @@ namespace Dupr.Core.Imaging;
 /// Decodes image files (JPEG and PNG; also whatever else Skia reads: BMP, GIF, WebP) into RGB uint8
 /// tensors [3, H, W], giving the pixels PIL gives for <c>ImageOps.exif_transpose(Image.open(f)).convert("RGB")</c>:
 /// grayscale and palette images are expanded, CMYK JPEGs converted, alpha dropped without premultiplying,
-/// and the EXIF orientation applied. Unreadable files raise <see cref="DataFileException"/> naming the file.
+/// and the EXIF orientation applied. Unreadable files, and images over <see cref="ImagePixelLimit"/>, raise
+/// <see cref="DataFileException"/> naming the file.
 /// </summary>
 /// <remarks>Thread-safe: every call has its own codec.</remarks>
 public static class ImageDecoder
@@ -48,7 +49,12 @@ public static class ImageDecoder
 
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         if (info.Width <= 0 || info.Height <= 0) throw new DataFileException(name, $"invalid image size {info.Width}x{info.Height}");
-        int size = info.BytesSize;
+        // The header alone decides whether the pixels are decoded at all; SKImageInfo.BytesSize is an int and overflows.
+        ImagePixelLimit.Check(name, info.Width, info.Height, ImagePixelLimit.Pixels);
+        long bytes = 4L * info.Width * info.Height;
+        if (bytes > Array.MaxLength)
+            throw new DataFileException(name, $"image of {info.Width}x{info.Height} pixels is too large to decode ({bytes} bytes in one buffer)");
+        int size = (int)bytes;
         byte[] pixels = ArrayPool<byte>.Shared.Rent(size);
         try
         {

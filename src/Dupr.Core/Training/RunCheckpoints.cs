@@ -1,6 +1,7 @@
 using Dupr.Core.Checkpoints;
 using Dupr.Core.Runtime;
 using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,18 +9,23 @@ namespace Dupr.Core.Training;
 
 /// <summary>
 /// Checkpoints of a training run: checkpoints/iter_NNNNNNN/ holds the whole model, the optimiser state and the
-/// trainer's <typeparamref name="TState"/> (state.json); checkpoints/last_checkpoint names the newest complete
-/// one. A folder is written under a temporary name and renamed when complete, and the pointer is replaced
-/// atomically after it, so a crash at any moment leaves the previous checkpoint usable.
+/// trainer's <typeparamref name="TState"/> with the run's <see cref="RunOrigin"/> (state.json); checkpoints/last_checkpoint
+/// names the newest complete one. A folder is written under a temporary name and renamed when complete, and the pointer
+/// is replaced atomically after it, so a crash at any moment leaves the previous checkpoint usable.
 /// </summary>
 public sealed class RunCheckpoints<TState> where TState : class
 {
-    const string PointerName = "last_checkpoint";
+    const string PointerName = "last_checkpoint", StateName = "state.json", OriginKey = "origin";
     const int Keep = 2;
     readonly string _folder;
+    readonly RunOrigin _origin;
 
-    /// <summary>Checkpoints under <paramref name="runDirectory"/>/checkpoints.</summary>
-    public RunCheckpoints(string runDirectory) => _folder = Path.Combine(runDirectory, "checkpoints");
+    /// <summary>Checkpoints under <paramref name="runDirectory"/>/checkpoints of a run started from <paramref name="origin"/>.</summary>
+    public RunCheckpoints(string runDirectory, RunOrigin origin)
+    {
+        _folder = Path.Combine(runDirectory, "checkpoints");
+        _origin = origin;
+    }
 
     /// <summary>The newest complete checkpoint folder, or null when there is none.</summary>
     public string? Latest
@@ -38,11 +44,15 @@ public sealed class RunCheckpoints<TState> where TState : class
     {
         string name = $"iter_{iteration:D7}";
         string final = Path.Combine(_folder, name), temp = final + ".tmp";
-        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        // Unfinished folders of killed runs (this iteration's or another's) are never resumed from.
+        if (Directory.Exists(_folder))
+            foreach (string unfinished in Directory.GetDirectories(_folder, "iter_*.tmp")) Directory.Delete(unfinished, recursive: true);
         Directory.CreateDirectory(temp);
         ModuleCheckpoint.Save(model, Path.Combine(temp, "model.dat"), CheckpointFormat.TorchSharp);
         OptimizerCheckpoint.Save(optimizer, Path.Combine(temp, "optimizer.dat"));
-        AtomicFile.WriteAllText(Path.Combine(temp, "state.json"), JsonConvert.SerializeObject(state));
+        JObject stateJson = JObject.FromObject(state);
+        stateJson[OriginKey] = new JObject { ["seed"] = _origin.Seed, ["data"] = _origin.DataPath };
+        AtomicFile.WriteAllText(Path.Combine(temp, StateName), stateJson.ToString(Formatting.None));
         if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
         Directory.Move(temp, final);
         AtomicFile.WriteAllText(Path.Combine(_folder, PointerName), name + "\n");
@@ -51,14 +61,57 @@ public sealed class RunCheckpoints<TState> where TState : class
         return final;
     }
 
-    /// <summary>Restores the latest checkpoint into <paramref name="model"/> and <paramref name="optimizer"/>; returns the trainer state.</summary>
+    /// <summary>
+    /// Restores the latest checkpoint into <paramref name="model"/> and <paramref name="optimizer"/> and returns the trainer
+    /// state, after checking that the run resumes from the origin it started with.
+    /// </summary>
     public TState Load(nn.Module model, OptimizerHelper optimizer)
     {
         string path = Latest ?? throw new DuprException($"--resume: no checkpoint in {_folder}");
+        string statePath = Path.Combine(path, StateName);
+        JObject json = ReadState(statePath);
+        CheckOrigin(json[OriginKey] as JObject, statePath);
+        TState state = Parse(json, statePath);
         ModuleCheckpoint.Load(model, Path.Combine(path, "model.dat"));
         OptimizerCheckpoint.Load(optimizer, Path.Combine(path, "optimizer.dat"));
-        string statePath = Path.Combine(path, "state.json");
-        return JsonConvert.DeserializeObject<TState>(File.ReadAllText(statePath))
-               ?? throw new DuprException($"{statePath}: empty trainer state");
+        return state;
+    }
+
+    static JObject ReadState(string statePath)
+    {
+        try
+        {
+            return JToken.Parse(File.ReadAllText(statePath)) as JObject ?? throw new DuprException($"{statePath}: corrupt trainer state (not a JSON object)");
+        }
+        catch (JsonException e)
+        {
+            throw new DuprException($"{statePath}: corrupt trainer state ({e.Message})", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DuprException($"{statePath}: cannot read the trainer state ({e.Message})", e);
+        }
+    }
+
+    static TState Parse(JObject json, string statePath)
+    {
+        try
+        {
+            return json.ToObject<TState>() ?? throw new DuprException($"{statePath}: empty trainer state");
+        }
+        catch (JsonException e)
+        {
+            throw new DuprException($"{statePath}: corrupt trainer state ({e.Message})", e);
+        }
+    }
+
+    // Checkpoints written before origins were recorded have none, and resume as before.
+    void CheckOrigin(JObject? recorded, string statePath)
+    {
+        if (recorded == null) return;
+        if (recorded.Value<long?>("seed") is long seed && seed != _origin.Seed)
+            throw new DuprException($"--resume: the run was started with --seed {seed}, not {_origin.Seed} ({statePath}); resume with --seed {seed} or choose a new --output");
+        if (recorded.Value<string?>("data") is string data && data != _origin.DataPath)
+            throw new DuprException($"--resume: the run was started on --data {data}, not {_origin.DataPath} ({statePath}); resume with that --data or choose a new --output");
     }
 }

@@ -1,5 +1,6 @@
 using Dupr.Core.Config;
 using Dupr.Core.Runtime;
+using Newtonsoft.Json.Linq;
 
 namespace Dupr.Core.Training;
 
@@ -39,9 +40,10 @@ public sealed class RunDirectory
         string saved = Path.Combine(path, ConfigFileName);
         if (resume && File.Exists(saved))
         {
-            string previous = ConfigLoader.Serialize(ConfigLoader.Load<TConfig>(saved));
-            if (previous != ConfigLoader.Serialize(config))
-                throw new DuprException($"--resume: the config differs from the run's {saved}; resume with that config (or a new --output)");
+            var previous = JObject.Parse(ConfigLoader.Serialize(ConfigLoader.Load<TConfig>(saved)));
+            var current = JObject.Parse(ConfigLoader.Serialize(config));
+            if (!JToken.DeepEquals(previous, current))
+                throw new DuprException($"--resume: the config differs from the run's {saved} in {ConfigDiff.Describe(previous, current)}; resume with that config (or a new --output)");
         }
         else if (!resume && hasCheckpoints)
         {

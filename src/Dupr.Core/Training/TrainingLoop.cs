@@ -49,7 +49,9 @@ public sealed class TrainingLoop
     /// <summary>
     /// Runs <paramref name="step"/> until max_iter or until <paramref name="cancellation"/> fires. <paramref name="saveCheckpoint"/>
     /// writes a checkpoint after the given number of steps and returns its folder; <paramref name="afterStep"/> runs after
-    /// each step (and its periodic checkpoint) with the number of steps done.
+    /// each step (and its periodic checkpoint) with the number of steps done. A step that <paramref name="cancellation"/>
+    /// interrupts (it throws <see cref="OperationCanceledException"/>, e.g. while waiting for the loader) must not have changed
+    /// the model yet: the loop then stops as at a step boundary.
     /// </summary>
     public TrainingLoopResult Run(Func<TrainingStep, StepReport> step, Func<long, string> saveCheckpoint, Action<long>? afterStep = null,
                                   CancellationToken cancellation = default)
@@ -75,7 +77,16 @@ public sealed class TrainingLoop
             {
                 double lr = LrSchedule.At(solver, _options.BaseLr, iteration);
                 foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
-                StepReport report = step(new TrainingStep(iteration, lastCheckpoint));
+                StepReport report;
+                try
+                {
+                    report = step(new TrainingStep(iteration, lastCheckpoint));
+                }
+                catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                {
+                    interrupted = true;
+                    break;
+                }
                 iteration++;
                 lastTerms = report.Terms;
 

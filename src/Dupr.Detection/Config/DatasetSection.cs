@@ -1,4 +1,5 @@
 using Dupr.Core.Runtime;
+using Dupr.Detection.Data.Voc;
 
 namespace Dupr.Detection.Config;
 
@@ -32,6 +33,7 @@ public sealed class DatasetSection
     /// <summary>Checks every set entry has the form <see cref="Format"/> needs.</summary>
     public void Validate()
     {
+        VocClasses.EnsureDistinct(ClassNames, "datasets.class_names");
         foreach (var (sets, key) in new[] { (Train, "datasets.train"), (Test, "datasets.test") })
         {
             if (Format == DatasetFormat.Voc) ParseSets(sets, key);

@@ -1,3 +1,5 @@
+using Dupr.Core.Config;
+
 namespace Dupr.Detection.Config;
 
 /// <summary>Batch, logging and evaluation cadence of a fine-tuning run.</summary>
@@ -7,9 +9,11 @@ public sealed class DetectionTrainSection
     public int BatchSize { get; set; } = 16;
 
     /// <summary>Loader worker threads.</summary>
+    [ConfigRange(Min = 0)]
     public int Workers { get; set; } = 4;
 
     /// <summary>Write a metrics.csv / TensorBoard row every this many iterations.</summary>
+    [ConfigRange(Min = 1)]
     public int LogPeriod { get; set; } = 20;
 
     /// <summary>
@@ -19,5 +23,6 @@ public sealed class DetectionTrainSection
     public long EvalPeriod { get; set; }
 
     /// <summary>Seed of the initialisation and the data order.</summary>
+    [ConfigRange(Min = 0)]
     public long Seed { get; set; }
 }

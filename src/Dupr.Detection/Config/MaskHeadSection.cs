@@ -1,3 +1,4 @@
+using Dupr.Core.Config;
 using Dupr.Core.Modeling;
 using Dupr.Core.Runtime;
 
@@ -26,6 +27,7 @@ public sealed class MaskHeadSection
     public int PoolerResolution { get; set; } = 14;
 
     /// <summary>RoIAlign samples per bin and axis (0: adaptive); FPN only.</summary>
+    [ConfigRange(Min = 0)]
     public int PoolerSamplingRatio { get; set; }
 
     /// <summary>RoIAlign's half-pixel shift (detectron2's ROIAlignV2); FPN only.</summary>

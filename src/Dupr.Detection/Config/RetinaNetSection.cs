@@ -1,3 +1,4 @@
+using Dupr.Core.Config;
 using Dupr.Core.Modeling;
 using Dupr.Core.Runtime;
 
@@ -49,12 +50,14 @@ public sealed class RetinaNetSection
     public double SmoothL1Beta { get; set; } = 0.1;
 
     /// <summary>Candidates scoring at or below this are dropped at test time.</summary>
+    [ConfigRange(Min = 0, Max = 1)]
     public double ScoreThreshTest { get; set; } = 0.05;
 
     /// <summary>Highest-scoring (anchor, class) candidates kept per level before NMS at test time.</summary>
     public int TopkCandidatesTest { get; set; } = 1000;
 
     /// <summary>IoU above which per-class NMS (across levels) drops a lower-scoring detection.</summary>
+    [ConfigRange(Min = 0, Max = 1)]
     public double NmsThreshTest { get; set; } = 0.5;
 
     /// <summary>Detections kept per image at test time.</summary>

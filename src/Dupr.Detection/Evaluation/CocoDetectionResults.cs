@@ -1,3 +1,4 @@
+using Dupr.Core.Runtime;
 using Dupr.Detection.Data;
 using Dupr.Detection.Data.Coco;
 using Dupr.Detection.Masks;
@@ -38,7 +39,7 @@ public sealed class CocoDetectionResults : DetectionResults
 
     public override string Write(string folder)
     {
-        Directory.CreateDirectory(folder);
+        OutputFolder.Create(folder);
         string path = Path.Combine(folder, CocoTestSet.ResultsFileName);
         CocoResultsWriter.Write(_results, path);
         return path;

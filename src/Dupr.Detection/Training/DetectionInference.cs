@@ -68,6 +68,7 @@ public static class DetectionInference
     public static DetectionInferenceResult Run(DetectionConfig config, string weights, string data, string output, Device device,
                                                int batchSize = DefaultBatchSize, bool evaluate = false, CancellationToken cancellation = default)
     {
+        OutputFolder.Create(output); // first, so that an unusable --output fails now rather than after the pass
         DetectionTestSet set = DetectionDatasets.Test(config, data) ?? throw new DuprException("datasets.test is empty: nothing to detect on");
         using var model = DetectorFactory.Create(config);
         ModuleCheckpoint.Load(model, weights);

@@ -47,7 +47,7 @@ public sealed class DetectionTrainer
     public DetectionTrainResult Run(CancellationToken cancellation = default)
     {
         var train = _config.Train;
-        var checkpoints = new RunCheckpoints<TrainerState>(_options.Output);
+        var checkpoints = new RunCheckpoints<TrainerState>(_options.Output, new RunOrigin(_options.Seed, _options.Data));
         RunDirectory run = RunDirectory.OpenForTraining(_options.Output, _config, _options.Resume, checkpoints.Latest != null);
         DetectionTrainingSet data = DetectionDatasets.Train(_config, _options.Data);
         // Built before training, so a bad test set fails now rather than after hours of training.
@@ -79,7 +79,12 @@ public sealed class DetectionTrainer
         {
             Name = "finetune", Solver = solver, BaseLr = baseLr, LogPeriod = train.LogPeriod, RateColumn = "iterations_per_s",
         }, optimizer, start, checkpoints.Latest);
-        var evaluation = testSet is null ? null : new TrainingEvaluation(run, testSet, start, loop.Board, _device, train.Workers);
+        // Resuming a finished run redoes its final evaluation, so its eval.csv row goes first.
+        var evaluation = testSet is null ? null : new TrainingEvaluation(run, testSet, start < maxIter ? start : start - 1, loop.Board, _device, train.Workers);
+        bool PeriodicEvaluationDue(long iteration) => evaluation != null && train.EvalPeriod > 0 && iteration % train.EvalPeriod == 0 && iteration < maxIter;
+        // A run stopped between checkpoint N and the end of evaluation N (killed, or stopped during it) has no row N yet.
+        if (start > 0 && PeriodicEvaluationDue(start) && !evaluation!.Recorded(start))
+            Evaluate(evaluation, model, start, final: false, cancellation);
         using var batches = loader.Stream(start, cancellation).GetEnumerator();
 
         StepReport Step(TrainingStep step)
@@ -101,8 +106,7 @@ public sealed class DetectionTrainer
 
         void AfterStep(long iteration)
         {
-            if (evaluation != null && train.EvalPeriod > 0 && iteration % train.EvalPeriod == 0 && iteration < maxIter)
-                Evaluate(evaluation, model, iteration, final: false, cancellation);
+            if (PeriodicEvaluationDue(iteration)) Evaluate(evaluation!, model, iteration, final: false, cancellation);
             StepCompleted?.Invoke(iteration);
         }
 

@@ -38,6 +38,13 @@ public sealed class TrainingEvaluation
         _workers = workers;
     }
 
+    /// <summary>Whether eval.csv holds the evaluation after <paramref name="iteration"/> steps (its row is written after its metrics.json).</summary>
+    public bool Recorded(long iteration)
+    {
+        string path = _run.PathOf(CsvName);
+        return File.Exists(path) && MetricsCsv.Read(path).Any(row => row["iteration"] == iteration);
+    }
+
     /// <summary>The folder of the evaluation after <paramref name="iteration"/> steps, relative to the run directory.</summary>
     public static string FolderOf(long iteration) => Path.Combine("eval", $"iter_{iteration:D7}");
 
@@ -48,7 +55,7 @@ public sealed class TrainingEvaluation
         DetectionInference.Predict(model, _set, results, _device, DetectionInference.DefaultBatchSize, _workers, cancellation);
         DetectionMetrics metrics = results.Evaluate();
         string folder = _run.PathOf(FolderOf(iteration));
-        Directory.CreateDirectory(folder);
+        OutputFolder.Create(folder);
         metrics.Write(Path.Combine(folder, DetectionMetrics.FileName), iteration);
         _csv.Append(iteration, metrics.Columns());
         foreach (var (name, value) in metrics.Columns()) _board.add_scalar($"eval/{name}", (float)value, (int)iteration);

@@ -1,3 +1,4 @@
+using Dupr.Core.Config;
 using Dupr.Core.Training;
 using Dupr.Pretrain.Data;
 
@@ -27,6 +28,7 @@ public sealed class BackboneSection
     public int Depth { get; set; } = 50;
 
     /// <summary>Stem width (64 in every standard ResNet; smaller only for tiny test models).</summary>
+    [ConfigRange(Min = 1)]
     public int Width { get; set; } = 64;
 }
 
@@ -40,27 +42,35 @@ public sealed class ContrastSection
     public static int LevelIndex(string level) => Levels.ToList().IndexOf(level);
 
     /// <summary>alpha_m: image-level loss weights for conv2_x..conv5_x.</summary>
+    [ConfigRange(Min = 0)]
     public List<double> Alpha { get; set; } = [0.1, 0.4, 0.7, 1.0];
 
     /// <summary>beta_m: patch-level loss weights for conv2_x..conv5_x (0 = no patch head at that level).</summary>
+    [ConfigRange(Min = 0)]
     public List<double> Beta { get; set; } = [0, 0, 1, 1];
 
     /// <summary>S per level: the patch grid of RoIAlign over the views' intersection (14 on conv4_x, 7 on conv5_x).</summary>
+    [ConfigRange(Min = 1)]
     public List<int> RoiSize { get; set; } = [56, 28, 14, 7];
 
     /// <summary>tau: 0.15 for the main experiments, 0.2 for ablations and MoCo v2.</summary>
+    [ConfigRange(Min = 0, MinExclusive = true)]
     public double Temperature { get; set; } = 0.15;
 
     /// <summary>K: keys in each memory bank (one bank per loss term).</summary>
+    [ConfigRange(Min = 1)]
     public int QueueSize { get; set; } = 65536;
 
     /// <summary>m: momentum of the key encoder.</summary>
+    [ConfigRange(Min = 0, Max = 1)]
     public double Momentum { get; set; } = 0.999;
 
     /// <summary>Projection output dimension.</summary>
+    [ConfigRange(Min = 1)]
     public int Dim { get; set; } = 128;
 
     /// <summary>Patch keys enqueued per batch, sampled over images and positions (paper 3.2.3: 32).</summary>
+    [ConfigRange(Min = 0)]
     public int PatchKeysPerBatch { get; set; } = 32;
 
     /// <summary>Eq. 7 sums the patch loss over positions; false averages instead.</summary>
@@ -74,24 +84,30 @@ public sealed class ContrastSection
     public bool FillQueuesAtStart { get; set; }
 
     /// <summary>Sub-batches with their own BN statistics in both encoders, keys shuffled across them (single-device shuffle-BN; 8 = the paper's 8 GPUs).</summary>
+    [ConfigRange(Min = 1)]
     public int ShuffleBnGroups { get; set; } = 8;
 }
 
 /// <summary>Batch, length and logging of a pre-training run.</summary>
 public sealed class TrainSection
 {
+    [ConfigRange(Min = 1)]
     public int BatchSize { get; set; } = 256;
 
     /// <summary>Epochs over the unlabeled set; used when <see cref="SolverConfig.MaxIter"/> is 0.</summary>
+    [ConfigRange(Min = 1)]
     public int Epochs { get; set; } = 200;
 
     /// <summary>Micro-batches accumulated into one optimiser step (batch_size is split into this many).</summary>
+    [ConfigRange(Min = 1)]
     public int Accumulation { get; set; } = 1;
 
     /// <summary>Loader worker threads.</summary>
+    [ConfigRange(Min = 0)]
     public int Workers { get; set; } = 8;
 
     /// <summary>Write a metrics.csv / TensorBoard row every this many iterations.</summary>
+    [ConfigRange(Min = 1)]
     public int LogPeriod { get; set; } = 20;
 
     /// <summary>

@@ -91,5 +91,5 @@ public sealed class ViewAugmentationOptions
             throw Bad(name, $"must be [min, max] with {low} {(exclusiveLow ? "<" : "<=")} min <= max <= {high}, got [{string.Join(", ", range)}]");
     }
 
-    static DuprException Bad(string key, string problem) => new($"augmentation.{key}: {problem}");
+    static DuprException Bad(string key, string problem) => new($"views.{key}: {problem}");
 }

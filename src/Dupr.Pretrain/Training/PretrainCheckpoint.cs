@@ -11,8 +11,8 @@ public sealed class PretrainCheckpoint
 
     readonly RunCheckpoints<TrainerState> _checkpoints;
 
-    /// <summary>Checkpoints under <paramref name="runDirectory"/>/checkpoints.</summary>
-    public PretrainCheckpoint(string runDirectory) => _checkpoints = new RunCheckpoints<TrainerState>(runDirectory);
+    /// <summary>Checkpoints under <paramref name="runDirectory"/>/checkpoints of a run started from <paramref name="origin"/>.</summary>
+    public PretrainCheckpoint(string runDirectory, RunOrigin origin) => _checkpoints = new RunCheckpoints<TrainerState>(runDirectory, origin);
 
     /// <summary>The newest complete checkpoint folder, or null when there is none.</summary>
     public string? Latest => _checkpoints.Latest;

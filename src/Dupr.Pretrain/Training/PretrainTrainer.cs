@@ -50,7 +50,7 @@ public sealed class PretrainTrainer
         if (train.ProbePeriod > 0 && _options.Monitor is null)
             throw new DuprException("train.probe_period needs a labeled set to probe on (dupr pretrain --probe-config and --probe-data)");
 
-        var checkpoints = new PretrainCheckpoint(_options.Output);
+        var checkpoints = new PretrainCheckpoint(_options.Output, new RunOrigin(_options.Seed, _options.Data));
         RunDirectory run = RunDirectory.OpenForTraining(_options.Output, _config, _options.Resume, checkpoints.Latest != null);
         var folder = new UnlabeledImageFolder(_options.Data);
         var loader = new DataLoader<TwoViewSample, TwoViewBatch>(
@@ -92,14 +92,13 @@ public sealed class PretrainTrainer
 
         StepReport Step(TrainingStep step)
         {
+            using var micro = new StepBatches<TwoViewBatch>(batches, train.Accumulation);
             var rng = new Random(TrainingLoop.StepSeed(_options.Seed, step.Iteration));
             model.MomentumUpdate();
             var outputs = new List<DuprOutput>();
             int stepSkipped = 0;
-            for (int micro = 0; micro < train.Accumulation; micro++)
+            foreach (TwoViewBatch batch in micro.Batches)
             {
-                if (!batches.MoveNext()) throw new InvalidOperationException("the loader ran out of batches");
-                using TwoViewBatch batch = batches.Current;
                 var output = model.Forward(ViewPairBatch.From(batch, _device), rng);
                 (output.Loss / train.Accumulation).backward();
                 outputs.Add(output);

@@ -106,6 +106,44 @@ public class ConfigLoaderTests
         Assert.Contains(message, error.Message);
     }
 
+    [Theory]
+    [InlineData("solver.base_lr=NaN", "--set solver.base_lr: 'solver.base_lr' must be a finite number, got NaN")]
+    [InlineData("solver.base_lr=Infinity", "--set solver.base_lr: 'solver.base_lr' must be a finite number, got Infinity")]
+    [InlineData("solver.base_lr=-Infinity", "--set solver.base_lr: 'solver.base_lr' must be a finite number, got -Infinity")]
+    [InlineData("solver.base_lr=-0.5", "--set solver.base_lr: 'solver.base_lr' must be positive, got -0.5")]
+    [InlineData("solver.base_lr=0", "--set solver.base_lr: 'solver.base_lr' must be positive, got 0")]
+    [InlineData("solver.max_iter=-5", "--set solver.max_iter: 'solver.max_iter' must be 0 or more, got -5")]
+    [InlineData("solver.steps=[10,-1]", "--set solver.steps: 'solver.steps[1]' must be 0 or more, got -1")]
+    [InlineData("solver.seed=-2", "--set solver.seed: 'solver.seed' must be 0 or more, got -2")]
+    [InlineData("solver.steps=25", "--set solver.steps: 'solver.steps' must be a list of integers, got 25; a list of one is written [25]")]
+    public void OutOfRangeOverridesNameTheKey(string assignment, string message)
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load<SampleConfig>(null, [assignment]));
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void OutOfRangeFileValuesNameTheFileAndKey()
+    {
+        using var temp = TestPaths.Temp();
+        File.WriteAllText(temp.File("c.json"), """{"solver": {"base_lr": NaN}}""");
+        Assert.Equal($"{temp.File("c.json")}: 'solver.base_lr' must be a finite number, got NaN",
+            Assert.Throws<ConfigException>(() => ConfigLoader.Load<SampleConfig>(temp.File("c.json"))).Message);
+        File.WriteAllText(temp.File("c.json"), """{"solver": {"steps": [5, -10]}}""");
+        Assert.Equal($"{temp.File("c.json")}: 'solver.steps[1]' must be 0 or more, got -10",
+            Assert.Throws<ConfigException>(() => ConfigLoader.Load<SampleConfig>(temp.File("c.json"))).Message);
+    }
+
+    [Fact]
+    public void RangesDescribeThemselves()
+    {
+        Assert.Equal("positive", new ConfigRangeAttribute { Min = 0, MinExclusive = true }.Describe());
+        Assert.Equal("at least 1", new ConfigRangeAttribute { Min = 1 }.Describe());
+        Assert.Equal("in [0, 1]", new ConfigRangeAttribute { Min = 0, Max = 1 }.Describe());
+        Assert.Equal("in [0, 1)", new ConfigRangeAttribute { Min = 0, Max = 1, MaxExclusive = true }.Describe());
+        Assert.False(new ConfigRangeAttribute { Min = 0, Max = 1, MaxExclusive = true }.Contains(1));
+    }
+
     [Fact]
     public void UnknownOverrideKeyListsTheValidKeys()
     {
@@ -139,6 +177,18 @@ public class ConfigLoaderTests
         File.WriteAllText(temp.File("bad.json"), """{"model": {"depth": 18,}""");
         Assert.StartsWith($"{temp.File("bad.json")}: invalid JSON", Assert.Throws<ConfigException>(() => ConfigLoader.Load<SampleConfig>(temp.File("bad.json"))).Message);
         Assert.Contains("not found", Assert.Throws<ConfigException>(() => ConfigLoader.Load<SampleConfig>(temp.File("none.json"))).Message);
+    }
+
+    [Fact]
+    public void ResumingWithAnotherConfigNamesTheKeysThatDiffer()
+    {
+        using var temp = TestPaths.Temp();
+        RunDirectory.Create(temp.Path, ConfigLoader.Load<SampleConfig>(null, ["solver.base_lr=0.02"]));
+        var changed = ConfigLoader.Load<SampleConfig>(null, ["solver.base_lr=0.01", "model.out_features=res3,res4"]);
+        var error = Assert.Throws<Dupr.Core.Runtime.DuprException>(() => RunDirectory.OpenForTraining(temp.Path, changed, resume: true, hasCheckpoints: true));
+        Assert.Equal($"--resume: the config differs from the run's {Path.Combine(temp.Path, RunDirectory.ConfigFileName)} in " +
+                     "model.out_features ([\"res4\"] before, [\"res3\",\"res4\"] now), solver.base_lr (0.02 before, 0.01 now); " +
+                     "resume with that config (or a new --output)", error.Message);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
+using Dupr.Core.Config;
+
 namespace Dupr.Core.Tests.Config;
 
-// A config schema shaped like the real ones: nested sections, lists, enums, nullable values, a map.
+// A config schema shaped like the real ones: nested sections, lists, enums, nullable values, a map, numeric ranges.
 public enum SampleNorm { BN, FrozenBN, GN }
 
 public sealed class SampleConfig
@@ -21,9 +23,13 @@ public sealed class SampleModel
 
 public sealed class SampleSolver
 {
+    [ConfigRange(Min = 0, MinExclusive = true)]
     public double BaseLr { get; set; } = 0.02;
+    [ConfigRange(Min = 0)]
     public long MaxIter { get; set; } = 90000;
+    [ConfigRange(Min = 0)]
     public List<int> Steps { get; set; } = [60000, 80000];
     public bool Amp { get; set; }
+    [ConfigRange(Min = 0)]
     public int? Seed { get; set; }
 }

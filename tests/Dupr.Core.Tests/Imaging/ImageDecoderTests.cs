@@ -106,6 +106,34 @@ public class ImageDecoderTests
         Assert.EndsWith(": is a directory, not an image", Assert.Throws<DataFileException>(() => ImageDecoder.Decode(temp.Path)).Message);
     }
 
+    // A PNG of a few dozen bytes whose header claims 3.6 or 0.9 gigapixels crashed the decoder (an int byte count overflowed).
+    [Theory]
+    [InlineData(60000, 60000)]
+    [InlineData(30000, 30000)]
+    [InlineData(12000, 12000)]
+    public void HeaderClaimingHugeDimensionsIsRefusedBeforeDecoding(int width, int height)
+    {
+        using var temp = TestPaths.Temp();
+        string path = temp.File("bomb.png");
+        File.WriteAllBytes(path, ClaimedSizePng.Bytes(width, height));
+        var e = Assert.Throws<DataFileException>(() => ImageDecoder.Decode(path));
+        Assert.Equal($"{path}: image of {width}x{height} pixels exceeds the limit of 89478485 pixels (DUPR_MAX_IMAGE_PIXELS raises it)", e.Message);
+    }
+
+    [Fact]
+    public void PixelLimitIsSettableAndZeroMeansNone()
+    {
+        Assert.Equal(ImagePixelLimit.Default, ImagePixelLimit.Parse(null));
+        Assert.Equal(1000, ImagePixelLimit.Parse(" 1000 "));
+        Assert.Equal(0, ImagePixelLimit.Parse("0"));
+        Assert.Equal("DUPR_MAX_IMAGE_PIXELS: expected a pixel count (0 for no limit), got 'lots'",
+            Assert.Throws<DuprException>(() => ImagePixelLimit.Parse("lots")).Message);
+        ImagePixelLimit.Check("a.png", 100, 10, 1000);
+        ImagePixelLimit.Check("a.png", 60000, 60000, 0);
+        Assert.Equal("a.png: image of 100x11 pixels exceeds the limit of 1000 pixels (DUPR_MAX_IMAGE_PIXELS raises it)",
+            Assert.Throws<DataFileException>(() => ImagePixelLimit.Check("a.png", 100, 11, 1000)).Message);
+    }
+
     [Fact]
     public void PngRoundTripIsExactAndJpegIsClose()
     {

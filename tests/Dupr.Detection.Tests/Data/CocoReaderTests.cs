@@ -85,6 +85,7 @@ public sealed class CocoReaderTests
     [InlineData("""{"images": [{"id": 1, "width": 5, "height": 5}""", "the file ends")]
     [InlineData("""{"images": [{"id": 1, "width": 5, "height": 5,]}""", "invalid JSON at line 1")]
     [InlineData("""[1, 2]""", "the top level must be an object")]
+    [InlineData("""{"images": []} {"images": []}""", "the end of the file: unexpected data after the top-level object at line 1")]
     public void MalformedInputNamesTheEntry(string json, string message)
     {
         string error = Error(json);

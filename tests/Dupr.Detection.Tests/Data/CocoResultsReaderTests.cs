@@ -49,6 +49,22 @@ public sealed class CocoResultsReaderTests
         Assert.Equal("243", Assert.IsType<CocoRleSegmentation>(back.Segmentations[1]).CompressedCounts);
     }
 
+    // Two concatenated arrays were evaluated from the first alone, with exit code 0. Positions are Newtonsoft's, as in the other JSON errors.
+    [Theory]
+    [InlineData("""[{"image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4], "score": 0.5}][{"image_id": 2, "category_id": 2, "bbox": [1, 2, 3, 4], "score": 0.5}]""", 1, 71)]
+    [InlineData("[]\n[]\n", 2, 0)]
+    [InlineData("[] garbage", 1, 3)]
+    public void TrailingDataAfterTheArrayIsAnError(string json, int line, int position)
+    {
+        using var temp = TestPaths.Temp();
+        File.WriteAllText(temp.File("dt.json"), json);
+        Assert.Equal($"{temp.File("dt.json")}: the end of the file: unexpected data after the results array at line {line}, position {position}",
+            Assert.Throws<DuprException>(() => CocoResultsReader.Read(temp.File("dt.json"))).Message);
+    }
+
+    [Fact]
+    public void WhitespaceAfterTheArrayIsFine() => Assert.Equal(0, Parse("[]\n  \n").Count);
+
     [Theory]
     [InlineData("""[{"image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4], "score": 0.5}, {"image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4]}]""", "results[1]: missing key 'score'")]
     [InlineData("""[{"category_id": 2, "bbox": [1, 2, 3, 4], "score": 0.5}]""", "results[0]: missing key 'image_id'")]

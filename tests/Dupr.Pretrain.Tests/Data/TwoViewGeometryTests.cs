@@ -161,9 +161,9 @@ public class TwoViewGeometryTests
     {
         var options = ViewAugmentationOptions.MocoV2();
         options.Scale = [0.5, 0.2];
-        Assert.StartsWith("augmentation.scale:", Assert.Throws<DuprException>(() => new ViewTransform(options)).Message);
+        Assert.StartsWith("views.scale:", Assert.Throws<DuprException>(() => new ViewTransform(options)).Message);
         options = ViewAugmentationOptions.MocoV2();
         options.RandAugmentMagnitude = 31;
-        Assert.StartsWith("augmentation.rand_augment_magnitude:", Assert.Throws<DuprException>(options.Validate).Message);
+        Assert.StartsWith("views.rand_augment_magnitude:", Assert.Throws<DuprException>(options.Validate).Message);
     }
 }

@@ -48,6 +48,8 @@ public static class CocoReader
                 }
                 entry.Enter("the top level");
             }
+            entry.Enter("the end of the file");
+            json.ExpectEnd("the top-level object");
         }
         catch (FormatException e)
         {

@@ -35,6 +35,8 @@ public static class CocoResultsReader
                 if (json.Token != JsonToken.StartObject) throw new FormatException($"expected an object, found {json.DescribeCurrent()}");
                 ReadDetection(json, results);
             }
+            entry.Enter("the end of the file");
+            json.ExpectEnd("the results array");
         }
         catch (FormatException e)
         {

@@ -49,6 +49,23 @@ public sealed class JsonStream : IDisposable
         }
     }
 
+    /// <summary>
+    /// Requires the input to end after the top-level value, as Python's json.load does: a second document or trailing
+    /// text would otherwise go unread (pycocotools fails on it with "Extra data").
+    /// </summary>
+    public void ExpectEnd(string what)
+    {
+        try
+        {
+            if (!_reader.Read()) return;
+        }
+        catch (JsonReaderException e)
+        {
+            throw new FormatException($"unexpected data after {what} at line {e.LineNumber}, position {e.LinePosition}", e);
+        }
+        throw new FormatException($"unexpected data after {what} at {Location}");
+    }
+
     /// <summary>Advances and requires the token to be <paramref name="expected"/>.</summary>
     public void Expect(JsonToken expected, string what)
     {

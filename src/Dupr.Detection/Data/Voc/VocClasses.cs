@@ -1,3 +1,5 @@
+using Dupr.Core.Runtime;
+
 namespace Dupr.Detection.Data.Voc;
 
 /// <summary>The 20 Pascal VOC classes in the devkit's (and detectron2's) order.</summary>
@@ -9,4 +11,12 @@ public static class VocClasses
         "aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow",
         "diningtable", "dog", "horse", "motorbike", "person", "pottedplant", "sheep", "sofa", "train", "tvmonitor",
     ];
+
+    /// <summary>Throws <see cref="DuprException"/> naming <paramref name="key"/> when a class repeats: it would count twice in the mean AP.</summary>
+    public static void EnsureDistinct(IReadOnlyList<string> names, string key)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string name in names)
+            if (!seen.Add(name)) throw new DuprException($"{key}: class '{name}' is listed twice");
+    }
 }

@@ -13,7 +13,7 @@ public static class VocResultsWriter
     /// <summary>One file per class of <paramref name="classNames"/> in <paramref name="directory"/> (created), empty for classes without detections.</summary>
     public static void Write(string directory, IReadOnlyList<string> classNames, IEnumerable<(string ImageId, int Class, double Score, float[] Box)> detections)
     {
-        Directory.CreateDirectory(directory);
+        OutputFolder.Create(directory);
         string[] files = Format(classNames, detections);
         for (int c = 0; c < classNames.Count; c++)
             AtomicFile.WriteAllText(Path.Combine(directory, VocResultsReader.FileName(classNames[c])), files[c]);
