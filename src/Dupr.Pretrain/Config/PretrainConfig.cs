@@ -114,5 +114,6 @@ public sealed class TrainSection
     /// Probe the backbone (kNN on a labeled set's object crops, as solo-learn's online monitor) before the first step and every
     /// this many iterations, a multiple of <see cref="LogPeriod"/>; 0: never. Needs the labeled set (`dupr pretrain --probe-config --probe-data`).
     /// </summary>
+    [ConfigRange(Min = 0)]
     public int ProbePeriod { get; set; }
 }
