@@ -21,6 +21,7 @@ public static class ProbeReport
     public static void Write(string folder, IReadOnlyList<(string Backbone, IReadOnlyList<ProbeRow> Rows)> results)
     {
         Directory.CreateDirectory(folder);
+        foreach (string plot in new[] { LevelsPlot, IouPlot }) File.Delete(Path.Combine(folder, plot)); // a plot without data now must not survive
         AtomicFile.Write(Path.Combine(folder, CsvName), stream =>
         {
             using var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n" }, leaveOpen: true);
@@ -40,6 +41,13 @@ public static class ProbeReport
             .Select(g => new PlotSeries($"{b.Backbone} {g.Key}", g.Select(r => BinCentre(r.Metric)).ToList(), g.Select(r => r.Value).ToList(), Markers: true))).ToList();
         if (curves.Count > 0)
             LinePlot.Save(Path.Combine(folder, IouPlot), "IoU-similarity (paper Fig. 6)", "IoU of the RoI with its ground-truth box", "eq. 9 similarity", curves);
+    }
+
+    /// <summary>The rows of a probes.csv (every backbone's).</summary>
+    public static IReadOnlyList<ProbeRow> Read(string path)
+    {
+        var table = CsvTable.Read(path, "probe", "level", "metric", "value");
+        return table.Records.Select(r => new ProbeRow(r["probe"], r["level"], r["metric"], table.Number(r, "value"))).ToList();
     }
 
     /// <summary>Lines of a plain-text table: one row per backbone, one column per (probe, level) accuracy.</summary>

@@ -34,7 +34,36 @@ public static class SuiteReport
             sb.Append($"\n## {f.DisplayName}\n\n");
             sb.Append(Table(suite, f, summaries, matches));
         }
+        if (ProbeTable(suite, rows) is { } probes)
+        {
+            sb.Append("\n## Probes of the backbones\n\n");
+            sb.Append("kNN and linear top-1 on the labeled set's object crops, patch correspondence (paper Fig. 7) and the slope of the ");
+            sb.Append("IoU-similarity curve (Fig. 6), per level; random init once per seed, each pre-training once. Curves: `plots/probes/`.\n\n");
+            sb.Append(probes);
+        }
+        var verdicts = ClaimVerdicts.Evaluate(suite, rows);
+        string Label(string name) => suite.Pretrainings.First(p => p.Name == name).DisplayName;
+        if (verdicts.Count > 0)
+        {
+            sb.Append("\n## Claims\n\n");
+            foreach (var v in verdicts) sb.Append($"- {v.Line(Label)}\n");
+        }
+        var comparisons = ClaimVerdicts.Comparisons(suite, rows, Label).ToList();
+        if (comparisons.Count > 0)
+        {
+            sb.Append("\n## Differences (mean difference ± its standard error, Welch 95% interval)\n\n");
+            foreach (string line in comparisons) sb.Append($"- {line}\n");
+        }
         return sb.ToString();
+    }
+
+    /// <summary>The probes' table (a row per pre-training, a column per probe metric, mean ± std over seeds), or null without probe rows.</summary>
+    public static string? ProbeTable(SuiteSpec suite, IReadOnlyList<ResultRow> rows)
+    {
+        var probeRows = rows.Where(r => r.Finetuning == SuiteProbeSpec.ResultsName).ToList();
+        if (probeRows.Count == 0) return null;
+        var pseudo = new FinetuningSpec { Name = SuiteProbeSpec.ResultsName, Config = "-", Metrics = probeRows.Select(r => r.Metric).Distinct().ToList() };
+        return Table(suite, pseudo, MetricSummary.Of(probeRows), []);
     }
 
     /// <summary>The Markdown table of one fine-tuning: a row per pre-training, our metrics each followed by the paper's matching columns.</summary>

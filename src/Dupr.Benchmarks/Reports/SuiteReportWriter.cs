@@ -19,13 +19,26 @@ public static class SuiteReportWriter
         var rows = SuiteResults.Collect(plan);
         string results = Path.Combine(plan.Output, ResultsName), report = Path.Combine(plan.Output, ReportName);
         ResultsCsv.Write(results, rows);
-        var plots = ReportPlots.Write(plan, rows);
+        var plots = ReportPlots.Write(plan, rows.Where(r => r.Finetuning != Suites.SuiteProbeSpec.ResultsName).ToList());
+        plots = [.. plots, .. ProbePlots(plan)];
         var notes = new List<string> { $"Results: `{ResultsName}` (one row per evaluation and metric); stage folders: `{Path.GetRelativePath(plan.Output, plan.StagesRoot)}/`." };
         notes.AddRange(StageCosts(plan));
         notes.AddRange(plots.Select(p => $"Plot: ![{Path.GetFileNameWithoutExtension(p)}]({p.Replace('\\', '/')})"));
         string markdown = SuiteReport.Markdown(plan.Suite.Spec, rows, paper, notes);
         AtomicFile.WriteAllText(report, markdown);
         return new SuiteOutputs(results, report, plots, rows, markdown);
+    }
+
+    // The probe curves of every probed backbone in one figure each (the first seed of random init stands for it).
+    static IEnumerable<string> ProbePlots(SuitePlan plan)
+    {
+        var probed = plan.Probes.Where(p => StageStore.IsDone(p.Stage)).GroupBy(p => p.Pretraining.Name).Select(g => g.First()).ToList();
+        if (probed.Count == 0) return [];
+        var results = probed.Select(p => (p.Pretraining.DisplayName, Probes.ProbeReport.Read(p.Stage.Csv))).ToList();
+        string folder = Path.Combine(plan.Output, ReportPlots.Folder, "probes");
+        Probes.ProbeReport.Write(folder, results);
+        return new[] { Probes.ProbeReport.LevelsPlot, Probes.ProbeReport.IouPlot }.Select(p => Path.Combine(ReportPlots.Folder, "probes", p))
+            .Where(p => File.Exists(Path.Combine(plan.Output, p)));
     }
 
     // Measured cost of each kind of stage, from the done markers: the time of the run that finished each stage (a stage reused

@@ -1,3 +1,4 @@
+using Dupr.Benchmarks.Probes;
 using Dupr.Benchmarks.Synthetic;
 using Dupr.Core.Runtime;
 using Dupr.Core.Training;
@@ -24,6 +25,7 @@ public sealed class LibraryStageExecutor(Device device, int inferenceBatchSize =
                 PretrainStage pretrain => Pretrain(pretrain, cancellation),
                 FinetuneStage finetune => Finetune(finetune, cancellation),
                 EvaluateStage evaluate => Evaluate(evaluate, cancellation),
+                ProbeStage probe => Probe(probe),
                 _ => throw new ArgumentException($"unknown stage type {stage.GetType().Name}", nameof(stage)),
             };
         }
@@ -87,6 +89,19 @@ public sealed class LibraryStageExecutor(Device device, int inferenceBatchSize =
         AtomicFile.WriteAllText(stage.MetricsFile, values.ToString(Formatting.Indented) + "\n");
         Log.Info($"{stage.Name}: {string.Join(", ", metrics.Select(m => $"{m.Key} {m.Value:0.00}"))}");
         return new JObject { ["metrics"] = values, ["images"] = inference.Images, ["images_per_s"] = Math.Round(inference.ImagesPerSecond, 2) };
+    }
+
+    JObject Probe(ProbeStage stage)
+    {
+        if (stage.Weights is string weights && !File.Exists(weights)) throw new DuprException($"{stage.Name}: weights file {weights} not found");
+        using var model = new ProbedBackbone(stage.Config.Backbone.Depth, stage.Config.Backbone.Width, stage.Weights, stage.Seed, device);
+        var rows = BackboneProbes.Run(model, stage.Config, stage.Data, stage.Probes, stage.Options);
+        ProbeReport.Write(stage.Directory, [(model.Description, rows)]);
+        var metrics = new JObject();
+        foreach (var row in rows)
+            if (ProbeStage.MetricName(row) is string name && double.IsFinite(row.Value)) metrics[name] = Math.Round(row.Value, 4);
+        Log.Info($"{stage.Name}: {string.Join(", ", metrics.Properties().Select(m => $"{m.Name} {(double)m.Value:0.0##}"))}");
+        return new JObject { ["metrics"] = metrics };
     }
 
     static JObject Terms(IReadOnlyList<(string Name, double Value)> terms)

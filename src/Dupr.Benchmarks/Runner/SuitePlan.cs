@@ -1,3 +1,4 @@
+using Dupr.Benchmarks.Probes;
 using Dupr.Benchmarks.Suites;
 using Dupr.Core.Config;
 using Dupr.Core.Runtime;
@@ -36,6 +37,9 @@ public sealed class SuitePlan
     /// <summary>Every planned (fine-tuning, pre-training, seed) with its evaluation stage, in run order.</summary>
     public IReadOnlyList<PlannedEvaluation> Evaluations { get; }
 
+    /// <summary>The probe stages: random init once per seed, every other initialisation once.</summary>
+    public IReadOnlyList<PlannedProbe> Probes { get; }
+
     /// <summary>Why some stages could not be planned (a config that does not load, and what depends on it); a run refuses to start while any.</summary>
     public IReadOnlyList<string> Problems { get; }
 
@@ -43,8 +47,9 @@ public sealed class SuitePlan
     public IReadOnlyList<string> MissingInputs { get; }
 
     SuitePlan(Suite suite, string output, string stagesRoot, IReadOnlyList<Stage> stages, IReadOnlyList<PlannedPretraining> pretrainings,
-              IReadOnlyList<PlannedEvaluation> evaluations, IReadOnlyList<string> problems, IReadOnlyList<string> missing)
+              IReadOnlyList<PlannedEvaluation> evaluations, IReadOnlyList<PlannedProbe> probes, IReadOnlyList<string> problems, IReadOnlyList<string> missing)
     {
+        Probes = probes;
         Suite = suite;
         Output = output;
         StagesRoot = stagesRoot;
@@ -69,6 +74,7 @@ public sealed class SuitePlan
         readonly Dictionary<string, Stage> _byHash = [];
         readonly List<PlannedPretraining> _pretrainings = [];
         readonly List<PlannedEvaluation> _evaluations = [];
+        readonly List<PlannedProbe> _probes = [];
         readonly List<string> _problems = [];
         readonly List<string> _missing = [];
         string? _root;
@@ -81,6 +87,7 @@ public sealed class SuitePlan
             foreach (var p in _spec.Pretrainings.Where(p => p.Init == PretrainingInit.Pretrain))
                 if (PlanPretrain(p) is { } stage) pretrains[p.Name] = stage;
             var inits = _spec.Pretrainings.ToDictionary(p => p.Name, p => Init(p, pretrains));
+            if (_spec.Probes is { } probes) PlanProbes(probes, inits);
 
             var broken = new HashSet<string>();
             int blocked = 0;
@@ -109,7 +116,7 @@ public sealed class SuitePlan
                 PlanFinetune(f, p, seed, config, init);
             }
             if (blocked > 0) _problems.Add($"{blocked} fine-tuning stage(s) (and their evaluations) depend on the above and cannot be planned");
-            return new SuitePlan(suite, output, stagesRoot, _stages, _pretrainings, _evaluations, _problems, _missing);
+            return new SuitePlan(suite, output, stagesRoot, _stages, _pretrainings, _evaluations, _probes, _problems, _missing);
         }
 
         void PlanData()
@@ -195,6 +202,43 @@ public sealed class SuitePlan
                     if (!present) _missing.Add($"pretraining '{p.Name}': weights file {path} not found");
                     // The file's bytes identify it; a missing file is keyed by name until it is there (a run refuses to start meanwhile).
                     return (new JObject { ["init"] = "weights", ["sha256"] = present ? StageKey.FileSha256(path) : null, ["file"] = Path.GetFileName(path) }, path);
+            }
+        }
+
+        // Random init varies with the seed, so it is probed once per seed; a pre-trained or given backbone is one network, probed once.
+        void PlanProbes(SuiteProbeSpec spec, Dictionary<string, (JObject Key, string? Weights)?> inits)
+        {
+            DetectionConfig config;
+            try
+            {
+                config = ConfigLoader.Load<DetectionConfig>(suite.Resolve(spec.Config), spec.Set);
+                config.Validate();
+            }
+            catch (DuprException e)
+            {
+                _problems.Add($"probes: {e.Message}");
+                return;
+            }
+            var options = new ProbeOptions { ViewSize = spec.ViewSize, Pairs = spec.Pairs, MaxBoxes = spec.MaxBoxes, MaxObjects = spec.MaxObjects };
+            foreach (var p in _spec.Pretrainings)
+            {
+                if (inits[p.Name] is not { } init) continue;
+                foreach (long seed in p.Init == PretrainingInit.Random ? _spec.Seeds : [_spec.Seeds[0]])
+                {
+                    var key = new JObject
+                    {
+                        ["stage"] = "probe", ["config"] = StageKey.Config(config), ["data"] = _dataToken, ["detection"] = _spec.Data.Detection,
+                        ["init"] = init.Key, ["seed"] = seed, ["probes"] = JArray.FromObject(spec.Probes), ["options"] = StageKey.Config(options),
+                    };
+                    string hash = StageKey.Hash(key), name = $"probe-{p.Name}-s{seed}";
+                    var stage = Add(new ProbeStage
+                    {
+                        Name = name, Description = $"probe {p.Name} ({string.Join(", ", spec.Probes)}), seed {seed}",
+                        Key = key, Hash = hash, Directory = Folder(name, hash), Config = config, Data = UnderData(_spec.Data.Detection),
+                        Weights = init.Weights, Seed = seed, Probes = spec.Probes, Options = options with { Seed = seed },
+                    });
+                    _probes.Add(new PlannedProbe(p, seed, stage));
+                }
             }
         }
 

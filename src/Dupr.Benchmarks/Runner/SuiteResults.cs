@@ -1,15 +1,25 @@
 using Dupr.Benchmarks.Reports;
+using Dupr.Benchmarks.Suites;
 
 namespace Dupr.Benchmarks.Runner;
 
 /// <summary>The results rows of a plan's finished evaluation stages, read from their done markers.</summary>
 public static class SuiteResults
 {
-    /// <summary>One row per metric of every finished evaluation, in plan order; unfinished evaluations are left out.</summary>
+    /// <summary>
+    /// One row per metric of every finished evaluation, in plan order, then of every finished probe (fine-tuning "probe", 0 iterations);
+    /// unfinished stages are left out.
+    /// </summary>
     public static IReadOnlyList<ResultRow> Collect(SuitePlan plan) =>
         plan.Evaluations.Where(e => StageStore.IsDone(e.Stage))
-            .SelectMany(e => ((Newtonsoft.Json.Linq.JObject)StageStore.Outputs(e.Stage)["metrics"]!).Properties()
+            .SelectMany(e => Metrics(e.Stage)
                 .Select(m => new ResultRow(plan.Suite.Name, e.Finetuning.Name, e.Pretraining.Name, e.Seed,
                     m.Name, (double)m.Value, e.Stage.Finetune.Config.Solver.MaxIter, e.Stage.Hash)))
+            .Concat(plan.Probes.Where(p => StageStore.IsDone(p.Stage))
+                .SelectMany(p => Metrics(p.Stage)
+                    .Select(m => new ResultRow(plan.Suite.Name, SuiteProbeSpec.ResultsName, p.Pretraining.Name, p.Seed, m.Name, (double)m.Value, 0, p.Stage.Hash))))
             .ToList();
+
+    static IEnumerable<Newtonsoft.Json.Linq.JProperty> Metrics(Stage stage) =>
+        ((Newtonsoft.Json.Linq.JObject)StageStore.Outputs(stage)["metrics"]!).Properties();
 }

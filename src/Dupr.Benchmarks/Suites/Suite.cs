@@ -74,6 +74,7 @@ public sealed partial class Suite
             if (p.Paper is { } paper && paper.Method.Length == 0) throw Bad($"{where}: paper.method is empty");
         }
 
+        CheckClaims(names, Bad);
         foreach (var f in s.Finetunings)
         {
             string where = $"finetuning '{f.Name}'";
@@ -101,6 +102,38 @@ public sealed partial class Suite
                     if (!names.Contains(name)) throw Bad($"{at}: pretraining '{name}' is not defined");
             }
         }
+    }
+
+    void CheckClaims(HashSet<string> names, Func<string, DuprException> bad)
+    {
+        var s = Spec;
+        var targets = s.Finetunings.ToDictionary(f => f.Name, f => (IReadOnlyCollection<string>)f.Metrics);
+        if (s.Probes is { } probes)
+        {
+            if (probes.Config.Length == 0) throw bad("probes: config is empty");
+            foreach (string probe in probes.Probes)
+                if (!Probes.BackboneProbes.All.Contains(probe)) throw bad($"probes: unknown probe '{probe}'; valid: {string.Join(", ", Probes.BackboneProbes.All)}");
+            if (targets.ContainsKey(SuiteProbeSpec.ResultsName)) throw bad($"finetunings: '{SuiteProbeSpec.ResultsName}' names the probe rows; rename the fine-tuning");
+        }
+        foreach (var c in s.Claims)
+        {
+            string where = $"claim '{c.Better} > {c.Than} on {c.On}'";
+            foreach (string name in new[] { c.Better, c.Than })
+                if (!names.Contains(name)) throw bad($"{where}: '{name}' is not a pre-training name ({string.Join(", ", names)})");
+            if (c.Better == c.Than) throw bad($"{where}: compares a pre-training with itself");
+            bool probe = c.On == SuiteProbeSpec.ResultsName && s.Probes != null;
+            if (!probe && !targets.TryGetValue(c.On, out var metrics)) throw bad($"{where}: on must be a fine-tuning name{(s.Probes != null ? " or 'probe'" : "")}");
+            if (c.MinGain.Count == 0) throw bad($"{where}: min_gain names no metric");
+            foreach (var (metric, gain) in c.MinGain)
+            {
+                if (!probe && !targets[c.On].Contains(metric)) throw bad($"{where}: metric '{metric}' is not collected by fine-tuning '{c.On}'");
+                if (!double.IsFinite(gain)) throw bad($"{where}: min_gain of {metric} must be a number");
+            }
+            if (!(c.MinStandardErrors >= 0)) throw bad($"{where}: min_standard_errors must be non-negative");
+        }
+        foreach (var c in s.Comparisons)
+            foreach (string name in new[] { c.A, c.B })
+                if (!names.Contains(name)) throw bad($"comparison '{c.A} vs {c.B}': '{name}' is not a pre-training name");
     }
 
     static void CheckNames(IEnumerable<string> names, string key, Func<string, DuprException> bad)

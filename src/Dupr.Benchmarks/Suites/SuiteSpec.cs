@@ -26,4 +26,13 @@ public sealed class SuiteSpec
 
     /// <summary>Pre-training names the report's deltas are measured against: the first in (..), the second in [..].</summary>
     public List<string> References { get; set; } = [];
+
+    /// <summary>Probes of every compared backbone (kNN, linear, correspondence, IoU-similarity); null: none.</summary>
+    public SuiteProbeSpec? Probes { get; set; }
+
+    /// <summary>Claims the report gives a verdict on, and the gate (`dupr bench check --suite`) enforces.</summary>
+    public List<ClaimSpec> Claims { get; set; } = [];
+
+    /// <summary>Pairs whose differences the report states with their 95% intervals.</summary>
+    public List<ComparisonSpec> Comparisons { get; set; } = [];
 }

@@ -49,6 +49,10 @@ public sealed class FakeStageExecutor : IStageExecutor
                 var metrics = new JObject();
                 foreach (var m in e.Metrics) metrics[m.ToString()] = ValueOf(e.Finetune.Seed, m.ToString());
                 return new JObject { ["metrics"] = metrics };
+            case ProbeStage probe:
+                Directory.CreateDirectory(probe.Directory);
+                File.WriteAllText(probe.Csv, "backbone,probe,level,metric,value\nfake,knn,res5,top1,40\n");
+                return new JObject { ["metrics"] = new JObject { ["knn.res5"] = ValueOf(probe.Seed, "knn.res5") + (probe.Weights is null ? 0 : 10) } };
             default:
                 throw new ArgumentException(stage.GetType().Name);
         }

@@ -1,0 +1,47 @@
+using System.Globalization;
+using CsvHelper;
+using Dupr.Core.Runtime;
+
+namespace Dupr.Benchmarks.Reports;
+
+/// <summary>
+/// Makes a baseline (eval/baselines/*.csv) from the results of independent runs of a suite: each metric's value is the mean of
+/// the runs' means over seeds, and its tolerance three standard errors of a run's mean (the larger of the seeds' spread over
+/// the root of their count, pooled over runs, and the runs' own spread), at least a floor: an honest rerun falls inside it,
+/// a change of a few standard errors does not.
+/// </summary>
+public static class BaselineBuilder
+{
+    /// <summary>Baseline rows for every (fine-tuning, pre-training, metric) that every run has.</summary>
+    public static IReadOnlyList<BaselineRow> Build(IReadOnlyList<IReadOnlyList<ResultRow>> runs, double floor = 0.5, double standardErrors = 3)
+    {
+        if (runs.Count == 0) throw new DuprException("a baseline needs at least one results file");
+        var perRun = runs.Select(r => MetricSummary.Of(r).ToDictionary(s => (s.Finetuning, s.Pretraining, s.Metric))).ToList();
+        var rows = new List<BaselineRow>();
+        foreach (var key in perRun[0].Keys.Where(k => perRun.All(r => r.ContainsKey(k))))
+        {
+            var summaries = perRun.Select(r => r[key]).ToList();
+            double value = summaries.Average(s => s.Mean);
+            // Pooled variance of single seeds, and the variance of a run's mean it implies.
+            int dof = summaries.Sum(s => s.Count - 1);
+            double seedVariance = dof > 0 ? summaries.Sum(s => (s.Count - 1) * s.Std * s.Std) / dof : 0;
+            double meanSe = Math.Sqrt(seedVariance / summaries.Average(s => s.Count));
+            double runSpread = summaries.Count > 1
+                ? Math.Sqrt(summaries.Sum(s => (s.Mean - value) * (s.Mean - value)) / (summaries.Count - 1))
+                : 0;
+            double tolerance = Math.Max(floor, standardErrors * Math.Max(meanSe, runSpread));
+            rows.Add(new BaselineRow(key.Finetuning, key.Pretraining, key.Metric, Math.Round(value, 2), Math.Round(tolerance, 2), 0));
+        }
+        return rows;
+    }
+
+    /// <summary>Writes <paramref name="rows"/> as a baseline CSV (atomically).</summary>
+    public static void Write(string path, IReadOnlyList<BaselineRow> rows) => AtomicFile.Write(path, stream =>
+    {
+        using var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n" }, leaveOpen: true);
+        csv.WriteRecord(["finetuning", "pretraining", "metric", "value", "tolerance"]);
+        var inv = CultureInfo.InvariantCulture;
+        foreach (var r in rows)
+            csv.WriteRecord([r.Finetuning, r.Pretraining, r.Metric, r.Value.ToString("0.##", inv), r.Tolerance!.Value.ToString("0.##", inv)]);
+    });
+}

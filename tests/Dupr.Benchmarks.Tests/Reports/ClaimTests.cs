@@ -1,0 +1,87 @@
+using Dupr.Benchmarks.Reports;
+using Dupr.Benchmarks.Suites;
+
+namespace Dupr.Benchmarks.Tests.Reports;
+
+/// <summary>The statistics behind the claims' verdicts and the baselines' tolerances.</summary>
+public sealed class ClaimTests
+{
+    [Theory]
+    [InlineData(1, 12.706205)]
+    [InlineData(2, 4.302653)]
+    [InlineData(4, 2.776445)]
+    [InlineData(10, 2.228139)]
+    [InlineData(30, 2.042272)]
+    [InlineData(1e6, 1.959966)]
+    public void StudentTQuantilesMatchTheTables(double df, double expected)
+    {
+        Assert.Equal(expected, StudentT.Quantile(0.975, df), 1e-5);
+        Assert.Equal(-expected, StudentT.Quantile(0.025, df), 1e-5);
+        Assert.Equal(0.975, StudentT.Cdf(expected, df), 6);
+    }
+
+    [Fact]
+    public void WelchDifferenceOfThreeSeedsEach()
+    {
+        var d = Difference.Of([12, 13, 14], [2, 4, 3]);
+        Assert.Equal(10, d.Mean, 12);
+        Assert.Equal(Math.Sqrt(1.0 / 3 + 1.0 / 3), d.StandardError, 12);       // both sample variances are 1
+        double half = StudentT.Quantile(0.975, 4) * d.StandardError;          // Welch's df is 4 for equal variances and counts
+        Assert.Equal(10 - half, d.Low, 9);
+        Assert.Equal(10 + half, d.High, 9);
+        Assert.Equal(10 / d.StandardError, d.Significance, 9);
+    }
+
+    [Fact]
+    public void OneValueOnASideBorrowsTheOtherSidesSpreadAndTwoSingleValuesHaveNone()
+    {
+        var d = Difference.Of([50], [40, 42, 44]);
+        Assert.Equal(8, d.Mean, 12);
+        Assert.Equal(Math.Sqrt(4 * (1 + 1.0 / 3)), d.StandardError, 12);
+        Assert.True(double.IsNaN(Difference.Of([1], [2]).StandardError));
+    }
+
+    static List<ResultRow> Rows(string pretraining, string metric, params double[] values) =>
+        values.Select((v, seed) => new ResultRow("s", "voc_c4", pretraining, seed, metric, v, 100, "x")).ToList();
+
+    static SuiteSpec Spec(double minGain) => new()
+    {
+        Pretrainings = [new PretrainingSpec { Name = "random", Label = "random init" }, new PretrainingSpec { Name = "mocov2", Label = "MoCo v2" }],
+        Claims = [new ClaimSpec { Better = "mocov2", Than = "random", On = "voc_c4", MinGain = new() { ["voc.AP50"] = minGain } }],
+        Comparisons = [new ComparisonSpec { A = "mocov2", B = "random" }],
+    };
+
+    [Fact]
+    public void AClaimHoldsOnlyWithTheGainAndMoreThanThreeStandardErrors()
+    {
+        var rows = Rows("random", "voc.AP50", 30, 31, 32).Concat(Rows("mocov2", "voc.AP50", 40, 41, 42)).ToList();
+        var verdict = Assert.Single(ClaimVerdicts.Evaluate(Spec(5), rows));
+        Assert.True(verdict.Holds);
+        Assert.Equal("MoCo v2 > random init, voc_c4 voc.AP50: holds, +10.0 ± 0.8 (95% CI +7.7..+12.3; 3 vs 3 seeds; needs >= +5.0 and > 3 SE)",
+            verdict.Line(n => n == "mocov2" ? "MoCo v2" : "random init"));
+        Assert.False(Assert.Single(ClaimVerdicts.Evaluate(Spec(11), rows)).Holds);                 // gain not reached
+
+        var noisy = Rows("random", "voc.AP50", 20, 31, 42).Concat(Rows("mocov2", "voc.AP50", 30, 41, 52)).ToList();
+        Assert.False(Assert.Single(ClaimVerdicts.Evaluate(Spec(5), noisy)).Holds);                 // +10, but within 3 SE
+        var missing = Assert.Single(ClaimVerdicts.Evaluate(Spec(5), Rows("random", "voc.AP50", 30)));
+        Assert.False(missing.Holds);
+        Assert.Contains("NO RESULTS", missing.Line(n => n));
+
+        var comparison = Assert.Single(ClaimVerdicts.Comparisons(Spec(5), rows, n => n));
+        Assert.StartsWith("mocov2 - random, voc_c4 voc.AP50: +10.0 ± 0.8 (95% CI", comparison);
+    }
+
+    [Fact]
+    public void ABaselineTakesTheMeanOfRunsAndThreeStandardErrorsAboveAFloor()
+    {
+        var first = Rows("random", "voc.AP50", 30, 32, 34).Concat(Rows("random", "voc.AP", 10, 10, 10)).ToList();
+        var second = Rows("random", "voc.AP50", 31, 33, 35).Concat(Rows("random", "voc.AP", 10, 10, 10)).Concat(Rows("mocov2", "voc.AP", 5)).ToList();
+        var rows = BaselineBuilder.Build([first, second], floor: 0.5);
+        Assert.Equal(2, rows.Count);                                                               // mocov2 is in one run only
+        var ap50 = rows.Single(r => r.Metric == "voc.AP50");
+        Assert.Equal(32.5, ap50.Value);
+        // Seeds' SD 2 -> a 3-seed mean has SE 2/sqrt(3); the runs' means differ by 1 (SD 0.71): the larger, times 3.
+        Assert.Equal(Math.Round(3 * 2 / Math.Sqrt(3), 2), ap50.Tolerance);
+        Assert.Equal(0.5, rows.Single(r => r.Metric == "voc.AP").Tolerance);                        // no spread: the floor
+    }
+}
