@@ -48,7 +48,11 @@ public sealed class LibraryStageExecutor(Device device, int inferenceBatchSize =
 
     JObject Pretrain(PretrainStage stage, CancellationToken cancellation)
     {
-        var options = new PretrainRunOptions { Data = stage.Images, Output = stage.RunDirectory, Resume = Started(stage.RunDirectory), Seed = stage.Seed };
+        using var monitor = stage.ProbeSet is { } set ? new KnnMonitor(set.Config, set.Data, new ProbeOptions()) : null;
+        var options = new PretrainRunOptions
+        {
+            Data = stage.Images, Output = stage.RunDirectory, Resume = Started(stage.RunDirectory), Seed = stage.Seed, Monitor = monitor,
+        };
         var result = new PretrainTrainer(stage.Config, options, device).Run(cancellation);
         if (result.Interrupted) throw Interrupted(stage, result.Iterations, result.MaxIter);
         return new JObject

@@ -15,6 +15,9 @@ public sealed record PretrainStage : Stage
     /// <summary>The unlabeled images folder.</summary>
     public required string Images { get; init; }
 
+    /// <summary>The labeled set of the online kNN monitor (train.probe_period > 0); null: no monitor.</summary>
+    public LabeledSet? ProbeSet { get; init; }
+
     /// <summary>The trainer's run directory.</summary>
     public string RunDirectory => Path.Combine(Directory, "run");
 
@@ -24,3 +27,6 @@ public sealed record PretrainStage : Stage
     /// <inheritdoc />
     public override bool OutputsPresent() => File.Exists(Backbone);
 }
+
+/// <summary>A labeled detection set: the recipe that names it and the data folder it lives in.</summary>
+public sealed record LabeledSet(Dupr.Detection.Config.DetectionConfig Config, string Data);

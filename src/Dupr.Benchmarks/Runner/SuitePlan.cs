@@ -83,11 +83,12 @@ public sealed class SuitePlan
         public SuitePlan Build()
         {
             PlanData();
+            DetectionConfig? probeConfig = _spec.Probes is { } probes ? ProbeConfig(probes) : null;
             var pretrains = new Dictionary<string, PretrainStage>();
             foreach (var p in _spec.Pretrainings.Where(p => p.Init == PretrainingInit.Pretrain))
-                if (PlanPretrain(p) is { } stage) pretrains[p.Name] = stage;
+                if (PlanPretrain(p, probeConfig) is { } stage) pretrains[p.Name] = stage;
             var inits = _spec.Pretrainings.ToDictionary(p => p.Name, p => Init(p, pretrains));
-            if (_spec.Probes is { } probes) PlanProbes(probes, inits);
+            if (probeConfig != null) PlanProbes(_spec.Probes!, probeConfig, inits);
 
             var broken = new HashSet<string>();
             int blocked = 0;
@@ -160,7 +161,23 @@ public sealed class SuitePlan
             return stage;
         }
 
-        PretrainStage? PlanPretrain(PretrainingSpec p)
+        // The probes' detection recipe (labeled set, backbone shape), or null with a problem recorded.
+        DetectionConfig? ProbeConfig(SuiteProbeSpec spec)
+        {
+            try
+            {
+                var config = ConfigLoader.Load<DetectionConfig>(suite.Resolve(spec.Config), spec.Set);
+                config.Validate();
+                return config;
+            }
+            catch (DuprException e)
+            {
+                _problems.Add($"probes: {e.Message}");
+                return null;
+            }
+        }
+
+        PretrainStage? PlanPretrain(PretrainingSpec p, DetectionConfig? probeConfig)
         {
             PretrainConfig config;
             try
@@ -182,7 +199,10 @@ public sealed class SuitePlan
             {
                 Name = name, Description = $"pre-train {p.Name} ({Path.GetFileName(p.Config)}{Overrides(p.Set)}, seed {p.Seed})",
                 Key = key, Hash = hash, Directory = Folder(name, hash), Seed = p.Seed, Config = config, Images = UnderData(_spec.Data.Unlabeled),
+                ProbeSet = config.Train.ProbePeriod > 0 && probeConfig != null ? new LabeledSet(probeConfig, UnderData(_spec.Data.Detection)) : null,
             });
+            if (config.Train.ProbePeriod > 0 && probeConfig == null && _spec.Probes == null)
+                _problems.Add($"pretraining '{p.Name}': train.probe_period needs the suite's probes section (it names the labeled set the kNN monitor uses)");
             _pretrainings.Add(new PlannedPretraining(p, stage));
             return stage;
         }
@@ -206,19 +226,8 @@ public sealed class SuitePlan
         }
 
         // Random init varies with the seed, so it is probed once per seed; a pre-trained or given backbone is one network, probed once.
-        void PlanProbes(SuiteProbeSpec spec, Dictionary<string, (JObject Key, string? Weights)?> inits)
+        void PlanProbes(SuiteProbeSpec spec, DetectionConfig config, Dictionary<string, (JObject Key, string? Weights)?> inits)
         {
-            DetectionConfig config;
-            try
-            {
-                config = ConfigLoader.Load<DetectionConfig>(suite.Resolve(spec.Config), spec.Set);
-                config.Validate();
-            }
-            catch (DuprException e)
-            {
-                _problems.Add($"probes: {e.Message}");
-                return;
-            }
             var options = new ProbeOptions { ViewSize = spec.ViewSize, Pairs = spec.Pairs, MaxBoxes = spec.MaxBoxes, MaxObjects = spec.MaxObjects };
             foreach (var p in _spec.Pretrainings)
             {

@@ -46,6 +46,26 @@ public static class SceneLayout
         return new Scene(width, height, objects);
     }
 
+    /// <summary>
+    /// Lays out an object-centric image, as ImageNet's are: one object of <paramref name="classes"/> classes, 45%-85% of the short
+    /// side, near the centre (for unlabeled pre-training images; the paper pre-trains on ImageNet and fine-tunes on scenes).
+    /// </summary>
+    public static Scene CreateObjectCentric(Random rng, int size, int classes)
+    {
+        int width = (int)Math.Round(size * (0.75 + 0.5 * rng.NextDouble()));
+        int height = (int)Math.Round(size * (0.75 + 0.5 * rng.NextDouble()));
+        int cls = rng.Next(classes);
+        double shortSide = Math.Min(width, height);
+        double side = shortSide * (0.45 + 0.4 * rng.NextDouble());
+        double aspect = Math.Exp((rng.NextDouble() - 0.5) * 0.8);
+        double angle = (rng.NextDouble() - 0.5) * 0.6;
+        double cx = width * (0.5 + 0.3 * (rng.NextDouble() - 0.5)), cy = height * (0.5 + 0.3 * (rng.NextDouble() - 0.5));
+        var outline = Outline(cls, side * Math.Sqrt(aspect) / 2, side / Math.Sqrt(aspect) / 2, angle, cx, cy);
+        var polygon = PolygonMath.ClipToRectangle(outline, width, height);
+        var box = PolygonMath.Bounds(polygon);
+        return new Scene(width, height, [new SceneObject(cls, polygon, box, PolygonMath.Area(polygon), 1, Difficult: false)]);
+    }
+
     // Scale from 12% to 55% of the short side (log-uniform), aspect 0.67..1.5, a small rotation;
     // the centre keeps at least ~60% of the object inside the image.
     static List<(double X, double Y)> Place(Random rng, int cls, int width, int height)
@@ -57,6 +77,12 @@ public static class SceneLayout
         double angle = (rng.NextDouble() - 0.5) * 0.6;
         double cx = halfW * 0.6 + rng.NextDouble() * Math.Max(1, width - 1.2 * halfW);
         double cy = halfH * 0.6 + rng.NextDouble() * Math.Max(1, height - 1.2 * halfH);
+        return Outline(cls, halfW, halfH, angle, cx, cy);
+    }
+
+    // The class's unit outline scaled to half-sides halfW x halfH, rotated by angle and centred at (cx, cy).
+    static List<(double X, double Y)> Outline(int cls, double halfW, double halfH, double angle, double cx, double cy)
+    {
         double cos = Math.Cos(angle), sin = Math.Sin(angle);
         return ShapeCatalog.UnitOutline(cls)
             .Select(p => (X: p.X * halfW, Y: p.Y * halfH))

@@ -5,13 +5,14 @@ namespace Dupr.Benchmarks.Synthetic;
 /// <summary>Paints a <see cref="Scene"/>: a textured background with clutter, then the objects in order.</summary>
 public static class SceneRenderer
 {
-    /// <summary>Renders <paramref name="scene"/> and returns it encoded as JPEG (quality 90).</summary>
-    public static byte[] RenderJpeg(Scene scene, Random rng)
+    /// <summary>Renders <paramref name="scene"/> and returns it encoded as JPEG (quality 90); a plain background is the gradient alone.</summary>
+    public static byte[] RenderJpeg(Scene scene, Random rng, bool plainBackground = false)
     {
         using var bitmap = new SKBitmap(new SKImageInfo(scene.Width, scene.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         using (var canvas = new SKCanvas(bitmap))
         {
-            PaintBackground(canvas, scene.Width, scene.Height, rng);
+            if (plainBackground) PaintGradient(canvas, scene.Width, scene.Height, rng);
+            else PaintBackground(canvas, scene.Width, scene.Height, rng);
             foreach (SceneObject obj in scene.Objects) PaintObject(canvas, obj, rng);
         }
         using var image = SKImage.FromBitmap(bitmap);
@@ -25,12 +26,7 @@ public static class SceneRenderer
     // no class, so a detector must learn shapes rather than "anything that is not background".
     static void PaintBackground(SKCanvas canvas, int width, int height, Random rng)
     {
-        using (var gradient = new SKPaint())
-        {
-            gradient.Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(width, height),
-                [RandomColor(rng), RandomColor(rng)], SKShaderTileMode.Clamp);
-            canvas.DrawRect(0, 0, width, height, gradient);
-        }
+        PaintGradient(canvas, width, height, rng);
         using (var noise = new SKPaint { BlendMode = SKBlendMode.Overlay })
         {
             float frequency = (float)(0.02 + 0.1 * rng.NextDouble());
@@ -63,18 +59,36 @@ public static class SceneRenderer
         }
     }
 
+    static void PaintGradient(SKCanvas canvas, int width, int height, Random rng)
+    {
+        using var gradient = new SKPaint();
+        gradient.Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(width, height),
+            [RandomColor(rng), RandomColor(rng)], SKShaderTileMode.Clamp);
+        canvas.DrawRect(0, 0, width, height, gradient);
+    }
+
+    // Each instance draws its own texture parameters (period, angle, dot or line size, ring centre) within its class's
+    // texture, so that instances of a class differ in shape and texture detail as natural objects do, not only in colour.
     static void PaintObject(SKCanvas canvas, SceneObject obj, Random rng)
     {
         using var path = ToPath(obj.Polygon);
         SKColor primary = RandomColor(rng), secondary = RandomColor(rng);
         var (x1, y1, x2, y2) = obj.Box;
-        float period = (float)Math.Max(3, 0.18 * Math.Min(x2 - x1, y2 - y1));
+        double side = Math.Min(x2 - x1, y2 - y1);
+        float period = (float)Math.Max(3, side * (0.1 + 0.2 * rng.NextDouble()));
+        float angle = (float)(180 * rng.NextDouble());
+        float size = (float)(0.2 + 0.25 * rng.NextDouble());   // dot radius or line width, per period
+        float cx = (float)(x1 + x2) / 2, cy = (float)(y1 + y2) / 2;
         canvas.Save();
         canvas.ClipPath(path, SKClipOperation.Intersect, antialias: true);
         using (var fill = new SKPaint { IsAntialias = true, Color = primary })
             canvas.DrawRect((float)x1, (float)y1, (float)(x2 - x1), (float)(y2 - y1), fill);
+        // Patterns are drawn in a frame rotated by the instance's angle about the box centre, over a square that covers the box.
+        canvas.RotateDegrees(angle, cx, cy);
+        float half = (float)Math.Sqrt((x2 - x1) * (x2 - x1) + (y2 - y1) * (y2 - y1)) / 2;
+        float left = cx - half, top = cy - half, extent = 2 * half;
         using var paint = new SKPaint { IsAntialias = true, Color = secondary };
-        var start = new SKPoint((float)x1, (float)y1);
+        var start = new SKPoint(left, top);
         switch (ShapeCatalog.Texture(obj.ClassIndex))
         {
             case SurfaceTexture.Solid:
@@ -82,37 +96,39 @@ public static class SceneRenderer
             case SurfaceTexture.Stripes:
                 paint.Shader = SKShader.CreateLinearGradient(start, new SKPoint(start.X + period, start.Y + period),
                     [primary, primary, secondary, secondary], [0, 0.5f, 0.5f, 1], SKShaderTileMode.Repeat);
-                canvas.DrawRect((float)x1, (float)y1, (float)(x2 - x1), (float)(y2 - y1), paint);
+                canvas.DrawRect(left, top, extent, extent, paint);
                 break;
             case SurfaceTexture.Checker:
-                for (float y = (float)y1; y < y2; y += period)
-                for (float x = (float)x1; x < x2; x += period)
-                    if (((int)((x - x1) / period) + (int)((y - y1) / period)) % 2 == 0) canvas.DrawRect(x, y, period, period, paint);
+                for (float y = top; y < top + extent; y += period)
+                for (float x = left; x < left + extent; x += period)
+                    if (((int)((x - left) / period) + (int)((y - top) / period)) % 2 == 0) canvas.DrawRect(x, y, period, period, paint);
                 break;
             case SurfaceTexture.Dots:
-                for (float y = (float)y1 + period / 2; y < y2; y += period)
-                for (float x = (float)x1 + period / 2; x < x2; x += period)
-                    canvas.DrawCircle(x, y, period / 3, paint);
+                for (float y = top + period / 2; y < top + extent; y += period)
+                for (float x = left + period / 2; x < left + extent; x += period)
+                    canvas.DrawCircle(x, y, period * size, paint);
                 break;
             case SurfaceTexture.Gradient:
-                paint.Shader = SKShader.CreateLinearGradient(start, new SKPoint((float)x2, (float)y2), [primary, secondary], SKShaderTileMode.Clamp);
-                canvas.DrawRect((float)x1, (float)y1, (float)(x2 - x1), (float)(y2 - y1), paint);
+                paint.Shader = SKShader.CreateLinearGradient(new SKPoint(cx - half / 1.4f, cy), new SKPoint(cx + half / 1.4f, cy), [primary, secondary], SKShaderTileMode.Clamp);
+                canvas.DrawRect(left, top, extent, extent, paint);
                 break;
             case SurfaceTexture.Rings:
-                paint.Shader = SKShader.CreateRadialGradient(new SKPoint((float)(x1 + x2) / 2, (float)(y1 + y2) / 2), period,
+                var centre = new SKPoint(cx + (float)((rng.NextDouble() - 0.5) * 0.4 * side), cy + (float)((rng.NextDouble() - 0.5) * 0.4 * side));
+                paint.Shader = SKShader.CreateRadialGradient(centre, period,
                     [primary, primary, secondary, secondary], [0, 0.5f, 0.5f, 1], SKShaderTileMode.Repeat);
-                canvas.DrawRect((float)x1, (float)y1, (float)(x2 - x1), (float)(y2 - y1), paint);
+                canvas.DrawRect(left, top, extent, extent, paint);
                 break;
             case SurfaceTexture.Noise:
                 paint.BlendMode = SKBlendMode.Multiply;
-                paint.Shader = SKShader.CreatePerlinNoiseTurbulence(0.25f, 0.25f, 2, rng.Next(1000));
-                canvas.DrawRect((float)x1, (float)y1, (float)(x2 - x1), (float)(y2 - y1), paint);
+                float frequency = (float)(0.12 + 0.26 * rng.NextDouble());
+                paint.Shader = SKShader.CreatePerlinNoiseTurbulence(frequency, frequency, 2, rng.Next(1000));
+                canvas.DrawRect(left, top, extent, extent, paint);
                 break;
             case SurfaceTexture.Grid:
                 paint.Style = SKPaintStyle.Stroke;
-                paint.StrokeWidth = Math.Max(1, period / 4);
-                for (float x = (float)x1; x < x2; x += period) canvas.DrawLine(x, (float)y1, x, (float)y2, paint);
-                for (float y = (float)y1; y < y2; y += period) canvas.DrawLine((float)x1, y, (float)x2, y, paint);
+                paint.StrokeWidth = Math.Max(1, period * size * 0.75f);
+                for (float x = left; x < left + extent; x += period) canvas.DrawLine(x, top, x, top + extent, paint);
+                for (float y = top; y < top + extent; y += period) canvas.DrawLine(left, y, left + extent, y, paint);
                 break;
         }
         canvas.Restore();

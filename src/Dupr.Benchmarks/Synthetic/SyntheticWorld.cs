@@ -103,8 +103,11 @@ public static class SyntheticWorld
         Parallel.For(0, count, i =>
         {
             var rng = new Random(ImageSeed(options.Seed, split, i));
-            Scene scene = SceneLayout.Create(rng, options.Size, options.Classes);
-            byte[] jpeg = SceneRenderer.RenderJpeg(scene, rng);
+            var layout = split == Split.Unlabeled ? options.UnlabeledLayout : UnlabeledLayout.Scenes;
+            Scene scene = layout == UnlabeledLayout.Scenes
+                ? SceneLayout.Create(rng, options.Size, options.Classes)
+                : SceneLayout.CreateObjectCentric(rng, options.Size, options.Classes);
+            byte[] jpeg = SceneRenderer.RenderJpeg(scene, rng, plainBackground: layout == UnlabeledLayout.PlainObjects);
             int id = idOffset + i + 1;
             foreach (string target in targets(id)) File.WriteAllBytes(target, jpeg);
             scenes[i] = (id, scene);
@@ -180,15 +183,22 @@ public static class SyntheticWorld
         Images are {(int)Math.Round(o.Size * 0.75)}-{(int)Math.Round(o.Size * 1.25)} px per side: a colour gradient with fractal
         noise, clutter strokes and blobs that belong to no class, and 1-6 objects per image of {classes.Count}
         classes. Each class has its own outline and surface texture; colours are random, so colour
-        says nothing about the class. Objects vary in scale (12%-55% of the short side), aspect
-        (0.67-1.5) and rotation (+-17 degrees) and occlude each other (later objects on top).
+        says nothing about the class, and each object draws its own texture details (period, angle,
+        dot or line size, ring centre), so objects of a class differ in more than colour. Objects vary
+        in scale (12%-55% of the short side), aspect (0.67-1.5) and rotation (+-17 degrees) and occlude
+        each other (later objects on top).
 
         | class | id | texture |
         |---|---|---|
         {string.Join("\n", classes.Select((c, i) => $"| {c} | {i + 1} | {ShapeCatalog.Texture(i).ToString().ToLowerInvariant()} |"))}
 
         Labeled: {o.Train} train + {o.Val} val images, {objects} objects, {difficult} of them difficult.
-        Unlabeled: {o.Unlabeled} images from the same distribution, for pre-training.
+        Unlabeled: {o.Unlabeled} images {o.UnlabeledLayout switch
+        {
+            UnlabeledLayout.Objects => "with one object each (45%-85% of the short side, near the centre, as ImageNet's images are) on the same backgrounds",
+            UnlabeledLayout.PlainObjects => "with one object each (45%-85% of the short side, near the centre, as ImageNet's images are) on a plain colour gradient",
+            _ => "from the same distribution",
+        }}, for pre-training.
 
         ## Layouts
         - `coco/annotations/instances_{"{train,val}"}.json`, images in `coco/train/` and `coco/val/`:

@@ -2,6 +2,19 @@ using Dupr.Core.Runtime;
 
 namespace Dupr.Benchmarks.Synthetic;
 
+/// <summary>The layout of the unlabeled pre-training images of a synthetic world.</summary>
+public enum UnlabeledLayout
+{
+    /// <summary>Scenes from the labeled images' distribution: 1-6 objects of 12%-55% of the short side on cluttered backgrounds.</summary>
+    Scenes,
+
+    /// <summary>Object-centric images as ImageNet's: one object of 45%-85% of the short side near the centre, same backgrounds.</summary>
+    Objects,
+
+    /// <summary>One object as in <see cref="Objects"/> on a plain two-colour gradient: no noise, strokes or blobs that tell images apart.</summary>
+    PlainObjects,
+}
+
 /// <summary>Sizes and seed of a generated synthetic world; the defaults fit a 2-core CPU.</summary>
 public sealed record SyntheticWorldOptions
 {
@@ -13,6 +26,9 @@ public sealed record SyntheticWorldOptions
 
     /// <summary>Unlabeled images for pre-training.</summary>
     public int Unlabeled { get; init; } = 2000;
+
+    /// <summary>How the unlabeled images are laid out: scenes like the labeled ones, or one object each (ImageNet-like), on cluttered or plain backgrounds.</summary>
+    public UnlabeledLayout UnlabeledLayout { get; init; } = UnlabeledLayout.Scenes;
 
     /// <summary>Nominal image side in pixels; each side is drawn from [0.75, 1.25] x Size.</summary>
     public int Size { get; init; } = 128;

@@ -22,10 +22,11 @@ public sealed class DataCommands
         [Option("unlabeled", Description = "Unlabeled images for pre-training.")] int unlabeled = 2000,
         [Option("size", Description = "Nominal image side in pixels; sides vary in [0.75, 1.25] x size.")] int size = 128,
         [Option("classes", Description = "Number of object classes (1-8).")] int classes = 6,
+        [Option("unlabeled-layout", Description = "Unlabeled images as scenes like the labeled ones (Scenes), one object each as ImageNet's (Objects), or one object on a plain gradient (PlainObjects).")] UnlabeledLayout unlabeledLayout = UnlabeledLayout.Scenes,
         [Option("force", Description = "Replace whatever is in the output folder.")] bool force = false)
     {
         RuntimeOptions runtime = global.ToRuntimeOptions();
-        var options = new SyntheticWorldOptions { Train = train, Val = val, Unlabeled = unlabeled, Size = size, Classes = classes, Seed = runtime.Seed };
+        var options = new SyntheticWorldOptions { Train = train, Val = val, Unlabeled = unlabeled, Size = size, Classes = classes, UnlabeledLayout = unlabeledLayout, Seed = runtime.Seed };
         var started = System.Diagnostics.Stopwatch.StartNew();
         var summary = SyntheticWorld.Generate(options, output, force);
         string verb = summary.Reused ? "reused existing" : $"wrote in {started.Elapsed.TotalSeconds:0.0} s";

@@ -27,6 +27,10 @@ public sealed class RoiHeadsSection
     /// <summary>Ground-truth boxes join the proposals in training (detectron2's PROPOSAL_APPEND_GT).</summary>
     public bool ProposalAppendGt { get; set; } = true;
 
+    /// <summary>Weight of loss_box_reg (detectron2's ROI_BOX_HEAD.BBOX_REG_LOSS_WEIGHT); 0 turns box regression off, as the regression gate's planted fault does.</summary>
+    [ConfigRange(Min = 0)]
+    public double BoxRegLossWeight { get; set; } = 1.0;
+
     /// <summary>Box coder weights (wx, wy, ww, wh) of the class-specific box deltas.</summary>
     [ConfigRange(Min = 0, MinExclusive = true)]
     public List<double> BboxRegWeights { get; set; } = [10, 10, 5, 5];

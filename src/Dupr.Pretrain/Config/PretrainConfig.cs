@@ -73,6 +73,12 @@ public sealed class ContrastSection
     [ConfigRange(Min = 0)]
     public int PatchKeysPerBatch { get; set; } = 32;
 
+    /// <summary>
+    /// A planted fault, off in every recipe: pair each query position with the key of a randomly permuted position of the same
+    /// image (wrong correspondences), so that `dupr bench check` can be shown to catch a patch loss that learns the wrong thing.
+    /// </summary>
+    public bool ShufflePatchPositives { get; set; }
+
     /// <summary>Eq. 7 sums the patch loss over positions; false averages instead.</summary>
     public bool PatchLossSum { get; set; } = true;
 

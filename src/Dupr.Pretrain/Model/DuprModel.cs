@@ -93,7 +93,8 @@ public sealed class DuprModel : nn.Module
             foreach (string level in encoder_q.PatchLevels)
             {
                 var q = encoder_q.PatchEmbedding(level, queryFeatures[level], regions.QueryRois, RoiSize(level), regions.QueryFlips!);
-                var (perPosition, correct) = InfoNce.PerQuery(q, patchKeys[level], queues[PatchTerm(level)].Keys.detach(), contrast.Temperature);
+                var k = contrast.ShufflePatchPositives ? ShufflePositions(patchKeys[level], rng) : patchKeys[level];
+                var (perPosition, correct) = InfoNce.PerQuery(q, k, queues[PatchTerm(level)].Keys.detach(), contrast.Temperature);
                 var term = InfoNce.PatchLoss(perPosition, contrast.PatchLossSum);
                 // Images without overlap contribute nothing; average over all images of the batch.
                 var weighted = term * ((double)(n - regions.Skipped) / n);
@@ -237,6 +238,10 @@ public sealed class DuprModel : nn.Module
         return new PairRois(tensor(queryRows.ToArray(), device: device).view(-1, 5), tensor(keyRows.ToArray(), device: device).view(-1, 5),
             tensor(queryFlips.ToArray(), device: device), tensor(keyFlips.ToArray(), device: device), skipped);
     }
+
+    // The planted fault of ContrastSection.ShufflePatchPositives: keys [K, S*S, D] with their positions shuffled.
+    private static Tensor ShufflePositions(Tensor keys, Random rng) =>
+        keys.index_select(1, tensor(SampleWithoutReplacement(rng, (int)keys.shape[1], (int)keys.shape[1]), device: keys.device));
 
     private static long[] SampleWithoutReplacement(Random rng, int population, int count)
     {

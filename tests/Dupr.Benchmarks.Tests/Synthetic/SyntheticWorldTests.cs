@@ -23,6 +23,38 @@ public class SyntheticWorldTests
     }
 
     [Fact]
+    public void TheUnlabeledLayoutChangesOnlyTheUnlabeledImages()
+    {
+        using var temp = TestPaths.Temp();
+        SyntheticWorld.Generate(Small, temp.File("scenes"));
+        SyntheticWorld.Generate(Small with { UnlabeledLayout = UnlabeledLayout.Objects }, temp.File("objects"));
+        SyntheticWorld.Generate(Small with { UnlabeledLayout = UnlabeledLayout.PlainObjects }, temp.File("plain"));
+        string[] Files(string world, string folder) => Directory.GetFiles(temp.File(Path.Combine(world, folder))).Order().ToArray();
+        foreach (string world in new[] { "objects", "plain" })
+        {
+            Assert.Equal(Files("scenes", "coco/train").Select(File.ReadAllBytes), Files(world, "coco/train").Select(File.ReadAllBytes));
+            Assert.Equal(File.ReadAllText(temp.File("scenes/coco/annotations/instances_val.json")), File.ReadAllText(temp.File($"{world}/coco/annotations/instances_val.json")));
+            Assert.NotEqual(Files("scenes", "unlabeled").Select(File.ReadAllBytes), Files(world, "unlabeled").Select(File.ReadAllBytes));
+        }
+        Assert.NotEqual(Files("objects", "unlabeled").Select(File.ReadAllBytes), Files("plain", "unlabeled").Select(File.ReadAllBytes));
+        Assert.Contains("plain colour gradient", File.ReadAllText(temp.File("plain/README.md")));
+    }
+
+    [Fact]
+    public void AnObjectCentricSceneHasOneLargeObjectNearTheCentre()
+    {
+        for (int seed = 0; seed < 50; seed++)
+        {
+            var scene = SceneLayout.CreateObjectCentric(new Random(seed), 128, 6);
+            var obj = Assert.Single(scene.Objects);
+            double side = Math.Min(obj.Box.X2 - obj.Box.X1, obj.Box.Y2 - obj.Box.Y1), shortSide = Math.Min(scene.Width, scene.Height);
+            Assert.InRange(side / shortSide, 0.25, 0.95);
+            Assert.InRange((obj.Box.X1 + obj.Box.X2) / 2 / scene.Width, 0.3, 0.7);
+            Assert.InRange((obj.Box.Y1 + obj.Box.Y2) / 2 / scene.Height, 0.3, 0.7);
+        }
+    }
+
+    [Fact]
     public void CocoAndVocDescribeTheSameObjects()
     {
         using var temp = TestPaths.Temp();

@@ -41,7 +41,8 @@ public sealed class FastRcnnOutputLayers : nn.Module<Tensor, (Tensor Scores, Ten
 
     /// <summary>
     /// loss_cls (mean cross-entropy over the sampled proposals) and loss_box_reg (L1 of the ground-truth class's deltas on
-    /// foreground proposals, summed and divided by the sampled count, as detectron2's smooth_l1 with beta 0).
+    /// foreground proposals, summed and divided by the sampled count, as detectron2's smooth_l1 with beta 0), the latter
+    /// times roi_heads.box_reg_loss_weight.
     /// </summary>
     public Dictionary<string, Tensor> Losses(Tensor scores, Tensor deltas, SampledProposals sampled)
     {
@@ -53,6 +54,7 @@ public sealed class FastRcnnOutputLayers : nn.Module<Tensor, (Tensor Scores, Ten
         var predicted = deltas.view(-1, config.NumClasses, 4)[foreground, fgClasses];
         var targets = Coder.Encode(sampled.Proposals[foreground], sampled.GtBoxes[foreground]);
         var boxLoss = (predicted - targets).abs().sum() / Math.Max(classes.numel(), 1);
+        if (config.BoxRegLossWeight != 1) boxLoss = boxLoss * config.BoxRegLossWeight;
         return new Dictionary<string, Tensor>
         {
             ["loss_cls"] = scope.MoveToOuter(clsLoss),
