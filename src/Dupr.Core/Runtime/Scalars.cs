@@ -42,9 +42,6 @@ public static class Scalars
     /// <summary>A byte Scalar.</summary>
     public static Scalar S(byte value) => Recycle(out int slot)[slot] = value.ToScalar();
 
-    /// <summary>A bool Scalar.</summary>
-    public static Scalar S(bool value) => Recycle(out int slot)[slot] = value.ToScalar();
-
     /// <summary>Frees the thread's Scalar in the next slot of its ring and returns the ring with that slot.</summary>
     private static Scalar?[] Recycle(out int slot)
     {
