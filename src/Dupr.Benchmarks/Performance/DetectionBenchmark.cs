@@ -9,6 +9,7 @@ using Dupr.Detection.Data.Transforms;
 using Dupr.Detection.Modeling.MetaArch;
 using Dupr.Detection.Training;
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Benchmarks.Performance;
@@ -80,13 +81,13 @@ public static class DetectionBenchmark
             model.train();
             var solver = config.Solver;
             double baseLr = LrSchedule.ScaledBaseLr(solver, batchSize);
-            using var optimizer = optim.SGD(model.parameters().Where(p => p.requires_grad), baseLr, solver.Momentum, weight_decay: solver.WeightDecay);
+            using var optimizer = new Sgd(model.parameters().Where(p => p.requires_grad), baseLr, solver.Momentum, weightDecay: solver.WeightDecay);
             Log.Info($"[bench detect] training: {options.Warmup} warm-up + {options.Iterations} timed steps of {batchSize} images");
             double Step(int i) => DeviceTimer.Time(() =>
             {
                 using var scope = NewDisposeScope();
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = LrSchedule.At(solver, baseLr, i);
-                var total = model.Losses(batches[i % batches.Count]).Values.Aggregate((a, b) => a + b);
+                var total = model.Losses(batches[i % batches.Count]).Values.Aggregate((a, b) => a.add(b, One));
                 optimizer.zero_grad();
                 total.backward();
                 optimizer.step();

@@ -4,6 +4,7 @@ using Dupr.Pretrain.Geometry;
 using Dupr.Pretrain.Losses;
 using Dupr.Pretrain.Model;
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Benchmarks.Performance;
@@ -65,7 +66,7 @@ public static class PretrainBenchmark
             model = new DuprModel(config);
             model.to(device);
             model.train();
-            optimizer = optim.SGD(model.TrainableParameters(), 0.01, 0.9, weight_decay: 1e-4);
+            optimizer = new Sgd(model.TrainableParameters(), 0.01, 0.9, weightDecay: 1e-4);
             batch = RandomBatch(config, device);
         }
 
@@ -104,7 +105,7 @@ public static class PretrainBenchmark
         {
             using var scope = NewDisposeScope();
             var features = model.QueryFeatures(batch.Queries);
-            features.Values.Select(f => f.mean()).Aggregate((a, b) => a + b).backward();
+            features.Values.Select(f => f.mean()).Aggregate((a, b) => a.add(b, One)).backward();
             using (no_grad()) model.KeyFeatures(batch.Keys, rng);
             optimizer.zero_grad();
         }
@@ -121,14 +122,14 @@ public static class PretrainBenchmark
             foreach (string level in model.QueryEncoder.ImageLevels)
             {
                 var bank = model.Queue(DuprModel.ImageTerm(level)).Keys;
-                total = total + InfoNce.PerQuery(Unit(n, contrast.Dim).requires_grad_(true), Unit(n, contrast.Dim), bank, contrast.Temperature).Loss.mean();
+                total = total.add(InfoNce.PerQuery(Unit(n, contrast.Dim).requires_grad_(true), Unit(n, contrast.Dim), bank, contrast.Temperature).Loss.mean(), One);
             }
             foreach (string level in model.QueryEncoder.PatchLevels)
             {
                 var bank = model.Queue(DuprModel.PatchTerm(level)).Keys;
                 long size = contrast.RoiSize[ContrastSection.LevelIndex(level)], positions = size * size;
                 var perPosition = InfoNce.PerQuery(Unit(n, positions, contrast.Dim).requires_grad_(true), Unit(n, positions, contrast.Dim), bank, contrast.Temperature).Loss;
-                total = total + InfoNce.PatchLoss(perPosition, contrast.PatchLossSum);
+                total = total.add(InfoNce.PatchLoss(perPosition, contrast.PatchLossSum), One);
             }
             total.backward();
         }

@@ -1,6 +1,7 @@
 using Dupr.Core.Imaging;
 using Dupr.Core.Runtime;
 using Dupr.Pretrain.Data;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Benchmarks.Probes;
@@ -74,7 +75,7 @@ public static class CorrespondenceProbe
         var fb = mapB.flatten(1).t();                                                // [H*W, C]
         var similarity = fa.matmul(fb.t());                                          // [Q, H*W]
         var best = similarity.max(1).values.unsqueeze(1);
-        var tied = similarity.ge(best - 1e-6);
+        var tied = similarity.ge(best.sub(S(1e-6)));
         var ties = tied.sum(1).to_type(ScalarType.Float64).data<double>().ToArray();
         var hit = tied.gather(1, tensor(truth.ToArray()).unsqueeze(1)).squeeze(1).data<bool>().ToArray();
         double credit = 0;

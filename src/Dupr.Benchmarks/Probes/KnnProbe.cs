@@ -1,3 +1,4 @@
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Benchmarks.Probes;
@@ -30,7 +31,7 @@ public static class KnnProbe
             long end = Math.Min(testLabels.Length, start + chunk);
             var similarity = test[TensorIndex.Slice(start, end)].matmul(train.t());
             var (values, indices) = similarity.topk(neighbours, dim: 1);
-            var weights = values.div(temperature).exp_();
+            var weights = values.div(S(temperature)).exp_();
             var votes = zeros(end - start, classes, device: train.device)
                 .scatter_add_(1, bankLabels[indices], weights);
             var predicted = votes.argmax(1).cpu().data<long>().ToArray();

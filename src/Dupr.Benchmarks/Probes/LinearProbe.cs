@@ -1,4 +1,6 @@
+using Dupr.Core.Training;
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Benchmarks.Probes;
@@ -19,14 +21,14 @@ public static class LinearProbe
         using var scope = NewDisposeScope();
         var generator = new Generator((ulong)seed, train.device);
         var mean = train.mean([0], keepdim: true);
-        var std = train.std(0, keepdim: true).clamp_min(1e-6);
+        var std = train.std(0, keepdim: true).clamp_min(S(1e-6));
         var x = train.sub(mean).div_(std);
         var y = tensor(trainLabels, device: train.device);
 
         long features = train.shape[1];
-        var weight = new TorchSharp.Modules.Parameter(randn(classes, features, generator: generator, device: train.device) * 0.01);
+        var weight = new TorchSharp.Modules.Parameter(randn(classes, features, generator: generator, device: train.device).mul(S(0.01)));
         var bias = new TorchSharp.Modules.Parameter(zeros(classes, device: train.device));
-        var optimizer = optim.SGD([weight, bias], learningRate, momentum: 0.9, weight_decay: weightDecay);
+        var optimizer = new Sgd([weight, bias], learningRate, momentum: 0.9, weightDecay: weightDecay);
         int n = trainLabels.Length;
         int steps = epochs * ((n + batchSize - 1) / batchSize), step = 0;
         for (int epoch = 0; epoch < epochs; epoch++)

@@ -1,4 +1,5 @@
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Imaging;
@@ -41,11 +42,11 @@ public static class ColorAdjust
         if (factor is < -0.5 or > 0.5) throw new ArgumentOutOfRangeException(nameof(factor), factor, "hue factor must be in [-0.5, 0.5]");
         using var scope = NewDisposeScope();
         bool uint8 = image.dtype == ScalarType.Byte;
-        Tensor x = uint8 ? image.to_type(ScalarType.Float32).div(255.0) : image;
+        Tensor x = uint8 ? image.to_type(ScalarType.Float32).div(S(255.0)) : image;
         Tensor[] hsv = RgbToHsv(x).unbind(-3);
-        Tensor hue = hsv[0].add(factor).remainder_(1.0);
+        Tensor hue = hsv[0].add(S(factor), One).remainder_(S(1.0));
         Tensor rgb = HsvToRgb(hue, hsv[1], hsv[2]);
-        if (uint8) rgb = rgb.mul_(255.0).to_type(ScalarType.Byte);
+        if (uint8) rgb = rgb.mul_(S(255.0)).to_type(ScalarType.Byte);
         return rgb.MoveToOuterDisposeScope();
     }
 
@@ -55,7 +56,7 @@ public static class ColorAdjust
         if (outputChannels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(outputChannels), outputChannels, "must be 1 or 3");
         using var scope = NewDisposeScope();
         Tensor[] c = image.unbind(-3);
-        Tensor luma = c[0].mul(0.2989).add_(c[1].mul(0.587)).add_(c[2].mul(0.114)).to_type(image.dtype).unsqueeze(-3);
+        Tensor luma = c[0].mul(S(0.2989)).add_(c[1].mul(S(0.587)), One).add_(c[2].mul(S(0.114)), One).to_type(image.dtype).unsqueeze(-3);
         Tensor result = outputChannels == 3 ? luma.expand(image.shape).contiguous() : luma;
         return result.MoveToOuterDisposeScope();
     }
@@ -64,9 +65,9 @@ public static class ColorAdjust
     public static Tensor Blend(Tensor a, Tensor? b, double ratio)
     {
         using var scope = NewDisposeScope();
-        Tensor mixed = a.mul(ratio);
-        if (b is not null) mixed = mixed.add_(b.mul(1.0 - ratio));
-        return mixed.clamp_(0.0, ImageTensor.Bound(a)).to_type(a.dtype).MoveToOuterDisposeScope();
+        Tensor mixed = a.mul(S(ratio));
+        if (b is not null) mixed = mixed.add_(b.mul(S(1.0 - ratio)), One);
+        return mixed.clamp_(S(0.0), S(ImageTensor.Bound(a))).to_type(a.dtype).MoveToOuterDisposeScope();
     }
 
     static void CheckFactor(double factor, string name)
@@ -88,21 +89,21 @@ public static class ColorAdjust
         Tensor divisor = where(equal, ones, range);
         Tensor rc = (maxc - r) / divisor, gc = (maxc - g) / divisor, bc = (maxc - b) / divisor;
         Tensor hr = maxc.eq(r).to_type(image.dtype) * (bc - gc);
-        Tensor hg = (maxc.eq(g) & maxc.ne(r)).to_type(image.dtype) * (rc - bc + 2.0);
-        Tensor hb = (maxc.ne(g) & maxc.ne(r)).to_type(image.dtype) * (gc - rc + 4.0);
-        Tensor hue = ((hr + hg + hb) / 6.0 + 1.0).fmod_(1.0);
+        Tensor hg = (maxc.eq(g) & maxc.ne(r)).to_type(image.dtype) .mul((rc - bc).add(S(2.0), One));
+        Tensor hb = (maxc.ne(g) & maxc.ne(r)).to_type(image.dtype) .mul((gc - rc).add(S(4.0), One));
+        Tensor hue = hr.add(hg, One).add(hb, One).div(S(6.0)).add(S(1.0), One).fmod_(S(1.0));
         return stack([hue, saturation, maxc], -3);
     }
 
     // torchvision _hsv2rgb: picks one of six (R, G, B) arrangements of (v, p, q, t) per pixel.
     static Tensor HsvToRgb(Tensor h, Tensor s, Tensor v)
     {
-        Tensor sector = floor(h * 6.0);
-        Tensor f = h * 6.0 - sector;
-        Tensor i = sector.to_type(ScalarType.Int32).remainder(6).to_type(ScalarType.Int64);
-        Tensor p = (v * (1.0 - s)).clamp_(0.0, 1.0);
-        Tensor q = (v * (1.0 - s * f)).clamp_(0.0, 1.0);
-        Tensor t = (v * (1.0 - s * (1.0 - f))).clamp_(0.0, 1.0);
+        Tensor sector = floor(h.mul(S(6.0)));
+        Tensor f = h.mul(S(6.0)) - sector;
+        Tensor i = sector.to_type(ScalarType.Int32).remainder(S(6)).to_type(ScalarType.Int64);
+        Tensor p = (v * s.negative().add(S(1.0), One)).clamp_(S(0.0), S(1.0));
+        Tensor q = (v * (s * f).negative().add(S(1.0), One)).clamp_(S(0.0), S(1.0));
+        Tensor t = (v * (s * f.negative().add(S(1.0), One)).negative().add(S(1.0), One)).clamp_(S(0.0), S(1.0));
         Tensor red = stack([v, q, p, p, t, v], -3);
         Tensor green = stack([t, v, v, q, p, p], -3);
         Tensor blue = stack([p, p, t, v, v, q], -3);

@@ -1,4 +1,5 @@
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Imaging;
@@ -18,7 +19,7 @@ public static class GaussianBlur
         using var scope = NewDisposeScope();
         double half = (kernelSize - 1) * 0.5;
         Tensor x = linspace(-half, half, kernelSize, ScalarType.Float32);
-        Tensor pdf = x.div(sigma).pow_(2).mul_(-0.5).exp_();
+        Tensor pdf = x.div(S(sigma)).pow_(S(2)).mul_(S(-0.5)).exp_();
         return pdf.div_(pdf.sum()).to_type(dtype).MoveToOuterDisposeScope();
     }
 

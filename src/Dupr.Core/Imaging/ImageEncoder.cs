@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Dupr.Core.Runtime;
 using SkiaSharp;
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Imaging;
@@ -41,7 +42,7 @@ public static class ImageEncoder
         using (var scope = NewDisposeScope())
         {
             Tensor hwc = image.expand(3, height, width).permute(1, 2, 0);
-            Tensor opaque = full([height, width, 1], 255, ScalarType.Byte);
+            Tensor opaque = full([height, width, 1], S(255), ScalarType.Byte);
             cat([hwc, opaque], 2).contiguous().bytes.CopyTo(rgba);
         }
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);

@@ -1,4 +1,5 @@
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Imaging;
@@ -29,7 +30,7 @@ public static class ImageGeometry
         Tensor batch = image.reshape(-1, shape[^3], shape[^2], shape[^1]);
         if (!batch.is_floating_point()) batch = batch.to_type(ScalarType.Float32);
         Tensor resized = nn.functional.interpolate(batch, [height, width], mode: InterpolationMode.Bilinear, align_corners: false, antialias: antialias);
-        if (!image.is_floating_point()) resized = resized.round_().clamp_(0, 255).to_type(image.dtype);
+        if (!image.is_floating_point()) resized = resized.round_().clamp_(S(0), S(255)).to_type(image.dtype);
         long[] outShape = [.. shape[..^2], height, width];
         return resized.reshape(outShape).MoveToOuterDisposeScope();
     }

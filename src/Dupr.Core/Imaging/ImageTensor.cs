@@ -1,4 +1,5 @@
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Imaging;
@@ -17,11 +18,11 @@ public static class ImageTensor
 
     /// <summary>uint8 [0, 255] to float32 [0, 1] (torchvision convert_image_dtype); float input is returned as is.</summary>
     public static Tensor ToFloat(Tensor image) =>
-        image.is_floating_point() ? image.alias() : image.to_type(ScalarType.Float32).div_(255.0);
+        image.is_floating_point() ? image.alias() : image.to_type(ScalarType.Float32).div_(S(255.0));
 
     /// <summary>float [0, 1] to uint8 as torchvision's convert_image_dtype does (x * 255.999, truncated); uint8 is returned as is.</summary>
     public static Tensor ToUInt8(Tensor image) =>
-        image.dtype == ScalarType.Byte ? image.alias() : image.mul(256.0 - 1e-3).to_type(ScalarType.Byte);
+        image.dtype == ScalarType.Byte ? image.alias() : image.mul(S(256.0 - 1e-3)).to_type(ScalarType.Byte);
 
     /// <summary>(image - mean) / std per channel, on a float image; a new tensor (torchvision normalize).</summary>
     public static Tensor Normalize(Tensor image, IReadOnlyList<float> mean, IReadOnlyList<float> std)

@@ -1,4 +1,5 @@
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Imaging;
@@ -11,7 +12,7 @@ namespace Dupr.Core.Imaging;
 public static class ToneAdjust
 {
     /// <summary>bound - image (for uint8, 255 - x is the bitwise complement).</summary>
-    public static Tensor Invert(Tensor image) => image.is_floating_point() ? image.neg().add_(1.0) : image.bitwise_not();
+    public static Tensor Invert(Tensor image) => image.is_floating_point() ? image.neg().add_(S(1.0), One) : image.bitwise_not();
 
     /// <summary>Keeps the <paramref name="bits"/> high bits of each uint8 value.</summary>
     public static Tensor Posterize(Tensor image, int bits)
@@ -26,7 +27,7 @@ public static class ToneAdjust
     {
         if (threshold > ImageTensor.Bound(image)) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "threshold above the image's range");
         using var scope = NewDisposeScope();
-        return where(image.ge(threshold), Invert(image), image).MoveToOuterDisposeScope();
+        return where(image.ge(S(threshold)), Invert(image), image).MoveToOuterDisposeScope();
     }
 
     /// <summary>Stretches each channel linearly to the full range; constant channels are left as they are.</summary>
@@ -37,11 +38,11 @@ public static class ToneAdjust
         ScalarType dtype = image.is_floating_point() ? image.dtype : ScalarType.Float32;
         Tensor minimum = image.amin([-2L, -1L], keepdim: true).to_type(dtype);
         Tensor maximum = image.amax([-2L, -1L], keepdim: true).to_type(dtype);
-        Tensor scale = (maximum - minimum).reciprocal_().mul_(bound);
+        Tensor scale = (maximum - minimum).reciprocal_().mul_(S(bound));
         Tensor degenerate = scale.isfinite().logical_not_();
-        minimum = minimum.masked_fill(degenerate, 0.0);
-        scale = scale.masked_fill(degenerate, 1.0);
-        return (image - minimum).mul_(scale).clamp_(0.0, bound).to_type(image.dtype).MoveToOuterDisposeScope();
+        minimum = minimum.masked_fill(degenerate, S(0.0));
+        scale = scale.masked_fill(degenerate, S(1.0));
+        return (image - minimum).mul_(scale).clamp_(S(0.0), S(bound)).to_type(image.dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>Histogram equalisation per channel of a uint8 image [..., C, H, W] (PIL's algorithm, as torchvision ports it).</summary>
@@ -68,11 +69,11 @@ public static class ToneAdjust
     static Tensor EqualizeChannel(Tensor channel)
     {
         Tensor histogram = bincount(channel.flatten().to_type(ScalarType.Int64), minlength: 256);
-        Tensor nonzero = histogram.masked_select(histogram.ne(0));
+        Tensor nonzero = histogram.masked_select(histogram.ne(S(0)));
         long step = nonzero.narrow(0, 0, nonzero.shape[0] - 1).sum().item<long>() / 255;
         if (step == 0) return channel.alias();
-        Tensor lut = histogram.cumsum(0).add_(step / 2).div_(step, RoundingMode.floor);
-        lut = nn.functional.pad(lut, [1, 0]).narrow(0, 0, 256).clamp_(0, 255);
+        Tensor lut = histogram.cumsum(0).add_(S(step / 2), One).div_(S(step), RoundingMode.floor);
+        lut = nn.functional.pad(lut, [1, 0]).narrow(0, 0, 256).clamp_(S(0), S(255));
         return lut.index([channel.to_type(ScalarType.Int64)]).to_type(ScalarType.Byte);
     }
 

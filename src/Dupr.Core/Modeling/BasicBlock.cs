@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Modeling;
@@ -32,6 +33,6 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
         var identity = downsample is null ? input : downsample.call(input);
         var x = nn.functional.relu(bn1.call(conv1.call(input)));
         x = bn2.call(conv2.call(x));
-        return x.add_(identity).relu_();
+        return x.add_(identity, One).relu_();
     }
 }

@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Modeling;
@@ -38,6 +39,6 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
         var x = nn.functional.relu(bn1.call(conv1.call(input)));
         x = nn.functional.relu(bn2.call(conv2.call(x)));
         x = bn3.call(conv3.call(x));
-        return x.add_(identity).relu_();
+        return x.add_(identity, One).relu_();
     }
 }

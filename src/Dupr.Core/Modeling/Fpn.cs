@@ -1,4 +1,5 @@
 using Dupr.Core.Runtime;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Modeling;
@@ -82,7 +83,7 @@ public sealed class Fpn : Backbone
             // Upsample to the lateral's size rather than by exactly 2: identical when the input size is a
             // multiple of the stride, and still defined when it is not.
             var topDown = nn.functional.interpolate(previous, size: [lateral.shape[2], lateral.shape[3]], mode: InterpolationMode.Nearest);
-            previous = lateral + topDown;
+            previous = lateral.add(topDown, One);
             results[i] = outputConvs[i].call(previous);
         }
 

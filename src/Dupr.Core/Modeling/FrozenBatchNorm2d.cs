@@ -1,4 +1,5 @@
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Modeling;
@@ -36,9 +37,9 @@ public sealed class FrozenBatchNorm2d : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         // Fold the four buffers into one scale and shift per channel.
-        var scale = weight * (running_var + eps).rsqrt();
+        var scale = weight * running_var.add(S(eps), One).rsqrt();
         var shift = bias - running_mean * scale;
-        var output = input * scale.reshape(1, -1, 1, 1) + shift.reshape(1, -1, 1, 1);
+        var output = (input * scale.reshape(1, -1, 1, 1)).add(shift.reshape(1, -1, 1, 1), One);
         return output.MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Ops;
@@ -40,10 +41,10 @@ public sealed class BoxCoder
         var (sx, sy, sw, sh) = CentreSize(sources);
         var (tx, ty, tw, th) = CentreSize(targets.to_type(sources.dtype));
         var deltas = stack([
-            Weights.X * (tx - sx) / sw,
-            Weights.Y * (ty - sy) / sh,
-            Weights.W * log(tw / sw),
-            Weights.H * log(th / sh),
+            (tx - sx).mul(S(Weights.X)) / sw,
+            (ty - sy).mul(S(Weights.Y)) / sh,
+            log(tw / sw).mul(S(Weights.W)),
+            log(th / sh).mul(S(Weights.H)),
         ], 1);
         return scope.MoveToOuter(deltas);
     }
@@ -65,15 +66,15 @@ public sealed class BoxCoder
         cy = cy.unsqueeze(1);
         w = w.unsqueeze(1);
         h = h.unsqueeze(1);
-        var dx = d[.., TensorIndex.Slice(0, null, 4)] / Weights.X;
-        var dy = d[.., TensorIndex.Slice(1, null, 4)] / Weights.Y;
-        var dw = (d[.., TensorIndex.Slice(2, null, 4)] / Weights.W).clamp_max(ScaleClamp);
-        var dh = (d[.., TensorIndex.Slice(3, null, 4)] / Weights.H).clamp_max(ScaleClamp);
-        var centreX = dx * w + cx;
-        var centreY = dy * h + cy;
-        var halfW = 0.5 * (exp(dw) * w);
-        var halfH = 0.5 * (exp(dh) * h);
-        var decoded = stack([centreX - halfW, centreY - halfH, centreX + halfW, centreY + halfH], 2);
+        var dx = d[.., TensorIndex.Slice(0, null, 4)].div(S(Weights.X));
+        var dy = d[.., TensorIndex.Slice(1, null, 4)].div(S(Weights.Y));
+        var dw = d[.., TensorIndex.Slice(2, null, 4)].div(S(Weights.W)).clamp_max(S(ScaleClamp));
+        var dh = d[.., TensorIndex.Slice(3, null, 4)].div(S(Weights.H)).clamp_max(S(ScaleClamp));
+        var centreX = (dx * w).add(cx, One);
+        var centreY = (dy * h).add(cy, One);
+        var halfW = (exp(dw) * w).mul(S(0.5));
+        var halfH = (exp(dh) * h).mul(S(0.5));
+        var decoded = stack([centreX - halfW, centreY - halfH, centreX.add(halfW, One), centreY.add(halfH, One)], 2);
         // The width is explicit: with no rows, -1 would be ambiguous.
         return scope.MoveToOuter(decoded.reshape(deltas.size(0), deltas.size(1)));
     }
@@ -82,6 +83,6 @@ public sealed class BoxCoder
     {
         var w = boxes[.., 2] - boxes[.., 0];
         var h = boxes[.., 3] - boxes[.., 1];
-        return (boxes[.., 0] + 0.5 * w, boxes[.., 1] + 0.5 * h, w, h);
+        return (boxes[.., 0].add(w.mul(S(0.5)), One), boxes[.., 1].add(h.mul(S(0.5)), One), w, h);
     }
 }

@@ -1,3 +1,4 @@
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Ops;
@@ -26,9 +27,9 @@ public static class BoxOps
         var area2 = Area(boxes2);
         var topLeft = maximum(boxes1[.., TensorIndex.None, ..2], boxes2[.., ..2]);
         var bottomRight = minimum(boxes1[.., TensorIndex.None, 2..], boxes2[.., 2..]);
-        var size = (bottomRight - topLeft).clamp_min(0);
+        var size = (bottomRight - topLeft).clamp_min(S(0));
         var inter = size[.., .., 0] * size[.., .., 1];
-        var iou = where(inter > 0, inter / (area1[.., TensorIndex.None] + area2 - inter), zeros_like(inter));
+        var iou = where(inter > S(0), inter / (area1[.., TensorIndex.None].add(area2, One) - inter), zeros_like(inter));
         return scope.MoveToOuter(iou);
     }
 
@@ -38,8 +39,8 @@ public static class BoxOps
         CheckBoxes(boxes, nameof(boxes));
         if (height < 0 || width < 0) throw new ArgumentException($"image size must not be negative, got {height}x{width}");
         using var scope = NewDisposeScope();
-        var x = boxes[.., TensorIndex.Slice(0, null, 2)].clamp(0, width);
-        var y = boxes[.., TensorIndex.Slice(1, null, 2)].clamp(0, height);
+        var x = boxes[.., TensorIndex.Slice(0, null, 2)].clamp(S(0), S(width));
+        var y = boxes[.., TensorIndex.Slice(1, null, 2)].clamp(S(0), S(height));
         return scope.MoveToOuter(stack([x[.., 0], y[.., 0], x[.., 1], y[.., 1]], 1));
     }
 
@@ -48,7 +49,7 @@ public static class BoxOps
     {
         CheckBoxes(boxes, nameof(boxes));
         using var scope = NewDisposeScope();
-        var keep = (boxes[.., 2] - boxes[.., 0] >= minSize) & (boxes[.., 3] - boxes[.., 1] >= minSize);
+        var keep = (boxes[.., 2] - boxes[.., 0] >= S(minSize)) & (boxes[.., 3] - boxes[.., 1] >= S(minSize));
         return scope.MoveToOuter(nonzero(keep).view(-1));
     }
 

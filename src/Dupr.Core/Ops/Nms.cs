@@ -1,4 +1,5 @@
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Ops;
@@ -63,8 +64,8 @@ public static class Nms
         if (boxes.numel() == 0) return scope.MoveToOuter(empty(0, dtype: ScalarType.Int64, device: boxes.device));
         // torchvision's coordinate trick, with its arithmetic: the offsets are rounded like its own.
         var maxCoordinate = boxes.max();
-        var offsets = groups.to_type(boxes.dtype) * (maxCoordinate + ones([], boxes.dtype, boxes.device));
-        return scope.MoveToOuter(Run(boxes + offsets.unsqueeze(1), scores, iouThreshold));
+        var offsets = groups.to_type(boxes.dtype) * maxCoordinate.add(ones([], boxes.dtype, boxes.device), One);
+        return scope.MoveToOuter(Run(boxes.add(offsets.unsqueeze(1), One), scores, iouThreshold));
     }
 
     static Tensor Run(Tensor boxes, Tensor scores, double iouThreshold)

@@ -1,5 +1,6 @@
 using System.Numerics;
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Ops;
@@ -59,7 +60,7 @@ public static class RoIAlign
             var b = boxesPerImage[i];
             if (b.dim() != 2 || b.size(1) != 4)
                 throw new ArgumentException($"boxes of image {i} must be [R, 4] (x1, y1, x2, y2), got [{string.Join(", ", b.shape)}]", nameof(boxesPerImage));
-            rows.Add(cat([full([b.size(0), 1], i, b.dtype, b.device), b], 1));
+            rows.Add(cat([full([b.size(0), 1], S(i), b.dtype, b.device), b], 1));
         }
         return scope.MoveToOuter(cat(rows, 0));
     }

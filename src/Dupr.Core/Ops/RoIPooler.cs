@@ -1,3 +1,4 @@
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Ops;
@@ -86,7 +87,7 @@ public sealed class RoIPooler : nn.Module<IReadOnlyList<Tensor>, IReadOnlyList<T
         var positions = new List<Tensor>();
         for (int l = 0; l < features.Count; l++)
         {
-            var members = nonzero(level == l).view(-1);
+            var members = nonzero(level == S(l)).view(-1);
             if (members.numel() == 0) continue;
             pooled.Add(Pool(features[l], rois.index_select(0, members), l));
             positions.Add(members);
@@ -109,7 +110,7 @@ public sealed class RoIPooler : nn.Module<IReadOnlyList<Tensor>, IReadOnlyList<T
         if (maxLevel < minLevel) throw new ArgumentException($"max level {maxLevel} is below min level {minLevel}");
         using var scope = NewDisposeScope();
         var size = sqrt(BoxOps.Area(boxes));
-        var level = floor(log2(size / canonicalBoxSize + 1e-8) + canonicalLevel);
-        return scope.MoveToOuter(level.clamp(minLevel, maxLevel).to_type(ScalarType.Int64) - minLevel);
+        var level = floor(log2(size.div(S(canonicalBoxSize)).add(S(1e-8), One)).add(S(canonicalLevel), One));
+        return scope.MoveToOuter(level.clamp(S(minLevel), S(maxLevel)).to_type(ScalarType.Int64).sub(S(minLevel)));
     }
 }

@@ -1,3 +1,4 @@
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling;
@@ -71,13 +72,13 @@ public sealed class AnchorGenerator
             var (h, w) = gridSizes[i];
             int stride = Strides[i];
             // detectron2's _create_grid_offsets: arange(offset * stride, size * stride, step=stride) in float32.
-            var shiftsX = arange(Offset * stride, w * stride, stride, dtype: ScalarType.Float32, device: device);
-            var shiftsY = arange(Offset * stride, h * stride, stride, dtype: ScalarType.Float32, device: device);
+            var shiftsX = arange(S(Offset * stride), S(w * stride), S(stride), dtype: ScalarType.Float32, device: device);
+            var shiftsY = arange(S(Offset * stride), S(h * stride), S(stride), dtype: ScalarType.Float32, device: device);
             var grid = meshgrid([shiftsY, shiftsX], indexing: "ij");
             var x = grid[1].reshape(-1);
             var y = grid[0].reshape(-1);
             var shifts = stack([x, y, x, y], 1);
-            var anchors = (shifts.view(-1, 1, 4) + cellAnchors[i].to(device ?? CPU).view(1, -1, 4)).reshape(-1, 4);
+            var anchors = shifts.view(-1, 1, 4).add(cellAnchors[i].to(device ?? CPU).view(1, -1, 4), One).reshape(-1, 4);
             result[i] = scope.MoveToOuter(anchors);
         }
         return result;

@@ -1,3 +1,4 @@
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling;
@@ -15,8 +16,8 @@ public static class BalancedSampler
         if (numSamples < 0) throw new ArgumentOutOfRangeException(nameof(numSamples), numSamples, "must not be negative");
         if (positiveFraction is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(positiveFraction), positiveFraction, "must be in [0, 1]");
         using var scope = NewDisposeScope();
-        var positive = nonzero(labels.ne(Matcher.Ignore).logical_and(labels.ne(backgroundLabel))).view(-1);
-        var negative = nonzero(labels.eq(backgroundLabel)).view(-1);
+        var positive = nonzero(labels.ne(S(Matcher.Ignore)).logical_and(labels.ne(S(backgroundLabel)))).view(-1);
+        var negative = nonzero(labels.eq(S(backgroundLabel))).view(-1);
         long numPositive = Math.Min(positive.numel(), (long)(numSamples * positiveFraction));
         long numNegative = Math.Min(negative.numel(), numSamples - numPositive);
         var pickedPositive = positive[randperm(positive.numel(), device: labels.device)[..(int)numPositive]];

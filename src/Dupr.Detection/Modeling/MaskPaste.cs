@@ -1,3 +1,4 @@
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling;
@@ -16,7 +17,7 @@ public static class MaskPaste
     public static Tensor Paste(Tensor masks, Tensor boxes, (int Height, int Width) imageSize, double threshold = 0.5)
     {
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(Probabilities(masks, boxes, imageSize).ge(threshold).to_type(ScalarType.Byte));
+        return scope.MoveToOuter(Probabilities(masks, boxes, imageSize).ge(S(threshold)).to_type(ScalarType.Byte));
     }
 
     /// <summary>The pasted probabilities [K, H, W] float32 before the threshold (0 beyond a box's pixel margin).</summary>
@@ -45,8 +46,8 @@ public static class MaskPaste
             if (right <= left || bottom <= top) continue;
             // Pixel centres in the box's normalised coordinates, computed in float32 as detectron2 does.
             var b = box[i];
-            var gridY = (arange(top, bottom, ScalarType.Float32, masks.device) + 0.5f - b[1]) / (b[3] - b[1]) * 2 - 1;
-            var gridX = (arange(left, right, ScalarType.Float32, masks.device) + 0.5f - b[0]) / (b[2] - b[0]) * 2 - 1;
+            var gridY = ((arange(S(top), S(bottom), S(1), ScalarType.Float32, masks.device).add(S(0.5f), One) - b[1]) / (b[3] - b[1])).mul(S(2)).sub(S(1));
+            var gridX = ((arange(S(left), S(right), S(1), ScalarType.Float32, masks.device).add(S(0.5f), One) - b[0]) / (b[2] - b[0])).mul(S(2)).sub(S(1));
             var grid = stack([gridX.unsqueeze(0).expand(bottom - top, -1), gridY.unsqueeze(1).expand(-1, right - left)], 2).unsqueeze(0);
             var pasted = nn.functional.grid_sample(mask[i].unsqueeze(0).unsqueeze(0), grid, GridSampleMode.Bilinear,
                                                    GridSamplePaddingMode.Zeros, align_corners: false);

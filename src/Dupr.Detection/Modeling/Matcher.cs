@@ -1,3 +1,4 @@
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling;
@@ -56,21 +57,21 @@ public sealed class Matcher
         using var scope = NewDisposeScope();
         long n = quality.size(1);
         if (quality.size(0) == 0 || n == 0)
-            return scope.MoveToOuter(zeros(n, ScalarType.Int64, quality.device), full(n, Labels[0], ScalarType.Int64, quality.device));
+            return scope.MoveToOuter(zeros(n, ScalarType.Int64, quality.device), full(n, S(Labels[0]), ScalarType.Int64, quality.device));
 
         var (values, matches) = quality.max(0);
         var labels = ones(n, ScalarType.Int64, quality.device);
         for (int i = 0; i < Labels.Count; i++)
         {
-            var band = values.ge(bounds[i]).logical_and(values.lt(bounds[i + 1]));
-            labels.masked_fill_(band, Labels[i]);
+            var band = values.ge(S(bounds[i])).logical_and(values.lt(S(bounds[i + 1])));
+            labels.masked_fill_(band, S(Labels[i]));
         }
         if (AllowLowQualityMatches)
         {
             // detectron2's set_low_quality_matches_: every prediction tied for a ground truth's best IoU (even 0) becomes positive.
             var best = quality.max(1).values;
             var predictions = nonzero(quality.eq(best.unsqueeze(1)))[.., 1];
-            labels.index_fill_(0, predictions, Positive);
+            labels.index_fill_(0, predictions, S(Positive));
         }
         return scope.MoveToOuter(matches, labels);
     }

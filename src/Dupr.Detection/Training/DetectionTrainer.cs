@@ -8,6 +8,7 @@ using Dupr.Detection.Data.Transforms;
 using Dupr.Detection.Evaluation;
 using Dupr.Detection.Modeling.MetaArch;
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Training;
@@ -66,7 +67,7 @@ public sealed class DetectionTrainer
         if (_options.Weights is string weights && !_options.Resume) DetectorWeights.LoadBackbone(model, weights);
         model.to(_device);
         model.train();
-        using var optimizer = optim.SGD(model.parameters().Where(p => p.requires_grad), baseLr, solver.Momentum, weight_decay: solver.WeightDecay);
+        using var optimizer = new Sgd(model.parameters().Where(p => p.requires_grad), baseLr, solver.Momentum, weightDecay: solver.WeightDecay);
         long start = 0;
         if (_options.Resume && checkpoints.Latest != null)
         {
@@ -95,7 +96,7 @@ public sealed class DetectionTrainer
             using DetectionBatch batch = batches.Current;
             // On another device the batch is copied there; the step's dispose scope frees the copy.
             var losses = model.Losses(_device.type == DeviceType.CPU ? batch : MoveTo(batch));
-            var total = losses.Values.Aggregate((a, b) => a + b);
+            var total = losses.Values.Aggregate((a, b) => a.add(b, One));
             var terms = losses.Select(l => (l.Key, (double)l.Value.item<float>())).Prepend(("loss", total.item<float>())).ToList();
             step.EnsureFinite(terms);
             optimizer.zero_grad();

@@ -1,5 +1,6 @@
 using Dupr.Core.Imaging;
 using Dupr.Pretrain.Geometry;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Pretrain.Data;
@@ -19,7 +20,7 @@ public static class ViewPairSheet
     {
         using var scope = NewDisposeScope();
         int size = options.Size;
-        var sheet = full(3, samples.Count * (size + Gap) - Gap, 3 * (size + Gap) - Gap, (byte)255, ScalarType.Byte);
+        var sheet = full(3, samples.Count * (size + Gap) - Gap, 3 * (size + Gap) - Gap, S((byte)255), ScalarType.Byte);
         for (int row = 0; row < samples.Count; row++)
         {
             var (image, sample) = samples[row];
@@ -48,7 +49,7 @@ public static class ViewPairSheet
     {
         var mean = tensor(options.Mean).view(3, 1, 1);
         var std = tensor(options.Std).view(3, 1, 1);
-        return ImageTensor.ToUInt8((pixels * std + mean).clamp(0, 1)).clone();
+        return ImageTensor.ToUInt8((pixels * std).add(mean, One).clamp(S(0), S(1))).clone();
     }
 
     // A one-pixel outline of box b (pixel edges) drawn into a uint8 [3, H, W] image, clipped to it.

@@ -1,3 +1,4 @@
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 using static TorchSharp.torch.autograd;
 
@@ -23,15 +24,15 @@ internal sealed class InfoNceFunction : MultiTensorFunction<InfoNceFunction>
         var negatives = (Tensor)vars[2];
         double temperature = (double)vars[3];
 
-        var scaledNegatives = negatives / temperature;                     // [K, D]: 1/tau folded into the small operand
-        var positive = (queries * keys).sum(-1) / temperature;              // [M]
+        var scaledNegatives = negatives.div(S(temperature));                     // [K, D]: 1/tau folded into the small operand
+        var positive = (queries * keys).sum(-1).div(S(temperature));              // [M]
         var exponentials = queries.matmul(scaledNegatives.t());            // [M, K] negative logits, then their exp
         var maxNegative = exponentials.amax([-1]);
         var shift = maximum(maxNegative, positive);                        // every exponent <= 0
         exponentials.sub_(shift.unsqueeze(-1)).exp_();
         var positiveExp = (positive - shift).exp();
-        var total = exponentials.sum(-1) + positiveExp;                    // sum_j exp(l_j - shift) over all 1 + K
-        var loss = total.log() + shift - positive;
+        var total = exponentials.sum(-1).add(positiveExp, One);                    // sum_j exp(l_j - shift) over all 1 + K
+        var loss = total.log().add(shift, One) - positive;
         var correct = positive.ge(maxNegative).to(queries.dtype);          // argmax of the logits is the positive (ties to it)
 
         ctx.save_for_backward([queries, keys, scaledNegatives, exponentials, total, positiveExp]);
@@ -54,8 +55,8 @@ internal sealed class InfoNceFunction : MultiTensorFunction<InfoNceFunction>
         // d loss / d q = sum_j p_j n_j / tau + (p_+ - 1) k / tau, with p = softmax over [positive, negatives]. The rows of
         // the saved exponentials are scaled after the product (diag(s) E N = diag(s) (E N)), so E itself is never copied.
         var rowScale = (upstream / total).unsqueeze(-1);                    // [M, 1]
-        var positiveWeight = (upstream * (positiveExp / total - 1) / temperature).unsqueeze(-1);
-        var queryGrad = exponentials.matmul(scaledNegatives).mul_(rowScale).add_(keys * positiveWeight);
+        var positiveWeight = (upstream * (positiveExp / total).sub(S(1))).div(S(temperature)).unsqueeze(-1);
+        var queryGrad = exponentials.matmul(scaledNegatives).mul_(rowScale).add_(keys * positiveWeight, One);
         var keyGrad = (bool)ctx.get_data("keysNeedGrad") ? queries * positiveWeight : null;
         return [queryGrad, keyGrad!, null!, null!];
     }

@@ -3,6 +3,7 @@ using Dupr.Pretrain.Geometry;
 using Dupr.Pretrain.Losses;
 using TorchSharp;
 using TorchSharp.Modules;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Pretrain.Model;
@@ -60,7 +61,7 @@ public sealed class DuprModel : nn.Module
         using var noGrad = no_grad();
         var query = encoder_q.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var (name, key) in encoder_k.named_parameters())
-            key.mul_(contrast.Momentum).add_(query[name], alpha: 1 - contrast.Momentum);
+            key.mul_(S(contrast.Momentum)).add_(query[name], alpha: S(1 - contrast.Momentum));
     }
 
     /// <summary>
@@ -83,7 +84,7 @@ public sealed class DuprModel : nn.Module
             var q = encoder_q.ImageEmbedding(level, queryFeatures[level]);
             var (perImage, correct) = InfoNce.PerQuery(q, imageKeys[level], queues[ImageTerm(level)].Keys.detach(), contrast.Temperature);
             var term = perImage.mean(); // eq. 8, averaged over the batch
-            loss = loss + contrast.Alpha[ContrastSection.LevelIndex(level)] * term;
+            loss = loss.add(term.mul(S(contrast.Alpha[ContrastSection.LevelIndex(level)])), One);
             terms.Add((ImageTerm(level), term.item<float>()));
             accuracies.Add((ImageTerm(level), correct.mean().item<float>()));
         }
@@ -97,8 +98,8 @@ public sealed class DuprModel : nn.Module
                 var (perPosition, correct) = InfoNce.PerQuery(q, k, queues[PatchTerm(level)].Keys.detach(), contrast.Temperature);
                 var term = InfoNce.PatchLoss(perPosition, contrast.PatchLossSum);
                 // Images without overlap contribute nothing; average over all images of the batch.
-                var weighted = term * ((double)(n - regions.Skipped) / n);
-                loss = loss + contrast.Beta[ContrastSection.LevelIndex(level)] * weighted;
+                var weighted = term.mul(S((double)(n - regions.Skipped) / n));
+                loss = loss.add(weighted.mul(S(contrast.Beta[ContrastSection.LevelIndex(level)])), One);
                 terms.Add((PatchTerm(level), term.item<float>()));
                 accuracies.Add((PatchTerm(level), correct.mean().item<float>()));
             }

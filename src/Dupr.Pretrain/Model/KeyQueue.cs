@@ -1,4 +1,5 @@
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Pretrain.Model;
@@ -34,8 +35,8 @@ public sealed class KeyQueue : nn.Module
         using var noGrad = no_grad();
         long size = queue.shape[0], count = keys.shape[0], pointer = Pointer;
         if (count > size) throw new ArgumentException($"cannot enqueue {count} keys into a queue of {size}");
-        var slots = arange(pointer, pointer + count, dtype: ScalarType.Int64, device: queue.device).remainder(size);
+        var slots = arange(S(pointer), S(pointer + count), S(1), dtype: ScalarType.Int64, device: queue.device).remainder(S(size));
         queue.index_copy_(0, slots, keys.detach().to(queue.dtype));
-        queue_ptr.fill_((pointer + count) % size);
+        queue_ptr.fill_(S((pointer + count) % size));
     }
 }

@@ -6,6 +6,7 @@ using Dupr.Pretrain.Config;
 using Dupr.Pretrain.Data;
 using Dupr.Pretrain.Model;
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Pretrain.Training;
@@ -67,7 +68,7 @@ public sealed class PretrainTrainer
         using var model = new DuprModel(_config);
         model.to(_device);
         model.train();
-        using var optimizer = optim.SGD(model.TrainableParameters(), baseLr, solver.Momentum, weight_decay: solver.WeightDecay);
+        using var optimizer = new Sgd(model.TrainableParameters(), baseLr, solver.Momentum, weightDecay: solver.WeightDecay);
         long start = 0, skipped = 0;
         if (_options.Resume && checkpoints.Latest != null)
         {
@@ -100,7 +101,7 @@ public sealed class PretrainTrainer
             foreach (TwoViewBatch batch in micro.Batches)
             {
                 var output = model.Forward(ViewPairBatch.From(batch, _device), rng);
-                (output.Loss / train.Accumulation).backward();
+                output.Loss.div(S(train.Accumulation)).backward();
                 outputs.Add(output);
                 stepSkipped += output.PairsWithoutOverlap;
             }

@@ -1,6 +1,7 @@
 using Dupr.Benchmarks.Probes;
 using Dupr.Core.Imaging;
 using Dupr.Tests;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Benchmarks.Tests.Probes;
@@ -24,7 +25,7 @@ internal sealed class PositionFeatureMaps(bool constant = false) : IFeatureMaps
         using var scope = NewDisposeScope();
         var mean = tensor(ImageTensor.ImageNetMean).view(1, 3, 1, 1);
         var std = tensor(ImageTensor.ImageNetStd).view(1, 3, 1, 1);
-        var xy = images.mul(std).add(mean).narrow(1, 0, 2);                                   // [N, 2, H, W] in [0, 1]
+        var xy = images.mul(std).add(mean, One).narrow(1, 0, 2);                                   // [N, 2, H, W] in [0, 1]
         var result = new OrderedDictionary<string, Tensor>();
         foreach (string level in Levels)
         {
@@ -33,7 +34,7 @@ internal sealed class PositionFeatureMaps(bool constant = false) : IFeatureMaps
             var centres = linspace(-0.1, 1.1, Grid);
             var dx = cells.narrow(1, 0, 1).unsqueeze(2) - centres.view(1, 1, Grid, 1, 1);     // [N, 1, G, h, w]
             var dy = cells.narrow(1, 1, 1).unsqueeze(2) - centres.view(1, 1, Grid, 1, 1);
-            var bumps = (dx.square().unsqueeze(3) + dy.square().unsqueeze(2)).div(-2 * Sigma * Sigma).exp();  // [N, 1, G, G, h, w]
+            var bumps = dx.pow(S(2)).unsqueeze(3).add(dy.pow(S(2)).unsqueeze(2), One).div(S(-2 * Sigma * Sigma)).exp();  // [N, 1, G, G, h, w]
             var map = bumps.flatten(1, 3);                                                    // [N, G*G, h, w]
             result[level] = (constant ? ones_like(map) : map).MoveToOuterDisposeScope();
         }
@@ -51,9 +52,9 @@ internal sealed class PositionFeatureMaps(bool constant = false) : IFeatureMaps
         {
             using var scope = NewDisposeScope();
             int width = square ?? 96 + 4 * i, height = square ?? 80 + 2 * i;
-            var x = arange(width, dtype: ScalarType.Float32).add(0.5).div(width).view(1, 1, -1).expand(1, height, width);
-            var y = arange(height, dtype: ScalarType.Float32).add(0.5).div(height).view(1, -1, 1).expand(1, height, width);
-            var image = cat([x, y, full(1, height, width, 0.5f)], 0).mul(255).round().to_type(ScalarType.Byte);
+            var x = arange(S(0), S(width), S(1), dtype: ScalarType.Float32).add(S(0.5), One).div(S(width)).view(1, 1, -1).expand(1, height, width);
+            var y = arange(S(0), S(height), S(1), dtype: ScalarType.Float32).add(S(0.5), One).div(S(height)).view(1, -1, 1).expand(1, height, width);
+            var image = cat([x, y, full(1, height, width, S(0.5f))], 0).mul(S(255)).round().to_type(ScalarType.Byte);
             string path = folder.File($"coords{i:D2}.png");
             File.WriteAllBytes(path, ImageEncoder.EncodePng(image));
             files.Add(path);

@@ -2,6 +2,7 @@ using Dupr.Benchmarks.Probes;
 using Dupr.Detection.Data.Datasets;
 using Dupr.Pretrain.Data;
 using Dupr.Tests;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Benchmarks.Tests.Probes;
@@ -14,7 +15,7 @@ public sealed class ProbeTests
     {
         var generator = new Generator((ulong)seed);
         var labels = Enumerable.Range(0, 3 * perClass).Select(i => (long)(i % 3)).ToArray();
-        var features = nn.functional.one_hot(tensor(labels), 8).to_type(ScalarType.Float32) + 0.05f * randn(labels.Length, 8, generator: generator);
+        var features = nn.functional.one_hot(tensor(labels), 8).to_type(ScalarType.Float32).add(randn(labels.Length, 8, generator: generator).mul(S(0.05f)), One);
         return (nn.functional.normalize(features, dim: 1), labels);
     }
 

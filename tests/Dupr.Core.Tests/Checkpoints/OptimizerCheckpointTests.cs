@@ -1,6 +1,8 @@
 using Dupr.Core.Checkpoints;
 using Dupr.Core.Runtime;
+using Dupr.Core.Training;
 using Dupr.Tests;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Tests.Checkpoints;
@@ -19,18 +21,18 @@ public class OptimizerCheckpointTests
         var second = nn.Linear(4, 2);
         second.load_state_dict(first.state_dict());
         var x = randn(8, 4);
-        var optimizerA = optim.SGD(first.parameters(), 0.1, momentum: 0.9);
+        var optimizerA = new Sgd(first.parameters(), 0.1, momentum: 0.9);
         void Step(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer)
         {
             optimizer.zero_grad();
-            model.call(x).pow(2).sum().backward();
+            model.call(x).pow(S(2)).sum().backward();
             optimizer.step();
         }
 
         Step(first, optimizerA);
         second.load_state_dict(first.state_dict());
         OptimizerCheckpoint.Save(optimizerA, temp.File("optimizer.bin"));
-        var optimizerB = optim.SGD(second.parameters(), 0.1, momentum: 0.9);
+        var optimizerB = new Sgd(second.parameters(), 0.1, momentum: 0.9);
         OptimizerCheckpoint.Load(optimizerB, temp.File("optimizer.bin"));
         Step(first, optimizerA);
         Step(second, optimizerB);

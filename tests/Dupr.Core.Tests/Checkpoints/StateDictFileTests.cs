@@ -2,6 +2,7 @@ using Dupr.Core.Checkpoints;
 using Dupr.Core.Runtime;
 using Dupr.Core.Tests.Modeling;
 using Dupr.Tests;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Tests.Checkpoints;
@@ -15,7 +16,7 @@ public class StateDictFileTests
         ["conv.weight"] = randn(4, 3, 3, 3),
         ["bn.num_batches_tracked"] = tensor(17L),
         ["half"] = randn(5, dtype: float16),
-        ["ids"] = arange(6, dtype: int64).reshape(2, 3),
+        ["ids"] = arange(S(0), S(6), S(1), dtype: int64).reshape(2, 3),
         ["strided"] = randn(3, 4).t(), // not contiguous
     };
 

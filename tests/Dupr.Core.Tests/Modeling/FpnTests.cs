@@ -1,5 +1,6 @@
 using Dupr.Core.Modeling;
 using Dupr.Core.Runtime;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Tests.Modeling;
@@ -75,14 +76,14 @@ public class FpnTests
             {
                 tensor.zero_();
                 if (name.EndsWith(".weight"))
-                    for (int c = 0; c < 4; c++) tensor[c, c, tensor.shape[2] / 2, tensor.shape[3] / 2].fill_(1);
+                    for (int c = 0; c < 4; c++) tensor[c, c, tensor.shape[2] / 2, tensor.shape[3] / 2].fill_(S(1));
             }
         var outputs = fpn.call(zeros(1, 3, 64, 64));
 
         Tensor Up(Tensor t) => t.repeat_interleave(2, 2).repeat_interleave(2, 3);
         var p5 = features[2];
-        var p4 = features[1] + Up(p5);
-        var p3 = features[0] + Up(p4);
+        var p4 = features[1].add(Up(p5), One);
+        var p3 = features[0].add(Up(p4), One);
         Assert.True(outputs["p5"].allclose(p5, atol: 1e-6));
         Assert.True(outputs["p4"].allclose(p4, atol: 1e-6));
         Assert.True(outputs["p3"].allclose(p3, atol: 1e-6));

@@ -1,6 +1,7 @@
 using Dupr.Core.Modeling;
 using Dupr.Core.Runtime;
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Tests.Modeling;
@@ -13,13 +14,15 @@ public class FrozenBatchNorm2dTests
     public void Matches_batch_norm_in_eval_mode_on_every_call()
     {
         using var scope = NewDisposeScope();
+#pragma warning disable DUPR002 // TorchSharp's BatchNorm2d in eval mode is the reference (its forward makes Scalars only in training)
         var bn = nn.BatchNorm2d(4);
+#pragma warning restore DUPR002
         var frozen = new FrozenBatchNorm2d(4);
         using (no_grad())
         {
             var stats = new Dictionary<string, Tensor>
             {
-                ["weight"] = rand(4) + 0.5, ["bias"] = randn(4), ["running_mean"] = randn(4), ["running_var"] = rand(4) + 0.1,
+                ["weight"] = rand(4).add(S(0.5), One), ["bias"] = randn(4), ["running_mean"] = randn(4), ["running_var"] = rand(4).add(S(0.1), One),
             };
             foreach (var (key, value) in stats)
             {

@@ -1,5 +1,6 @@
 using Dupr.Core.Modeling;
 using Dupr.Core.Runtime;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Tests.Modeling;
@@ -19,8 +20,8 @@ public class NormsTests
         {
             using var norm = Norms.Create(kind, 64);
             var state = norm.state_dict();
-            Assert.True(state["weight"].eq(1).all().item<bool>(), $"{kind} weight");
-            Assert.True(state["bias"].eq(0).all().item<bool>(), $"{kind} bias");
+            Assert.True(state["weight"].eq(S(1)).all().item<bool>(), $"{kind} weight");
+            Assert.True(state["bias"].eq(S(0)).all().item<bool>(), $"{kind} bias");
         }
     }
 
@@ -29,8 +30,8 @@ public class NormsTests
     {
         using var scope = NewDisposeScope();
         using var norm = Norms.Create(NormKind.GN, 64);
-        var y = norm.call(randn(2, 64, 5, 5) * 3 + 7).view(2, 32, -1);
+        var y = norm.call(randn(2, 64, 5, 5).mul(S(3)).add(S(7), One)).view(2, 32, -1);
         Assert.True(y.mean(new long[] { 2 }).abs().max().item<float>() < 1e-4);
-        Assert.True((y.var(2, unbiased: false) - 1).abs().max().item<float>() < 1e-3);
+        Assert.True(y.var(2, unbiased: false).sub(S(1)).abs().max().item<float>() < 1e-3);
     }
 }

@@ -1,6 +1,8 @@
 using Dupr.Core.Modeling;
 using Dupr.Core.Runtime;
+using Dupr.Core.Training;
 using GroupNorm = TorchSharp.Modules.GroupNorm;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Tests.Modeling;
@@ -134,14 +136,14 @@ public class ResNetTests
     {
         using var model = ModelingFixtures.Create(18, width: 8, numClasses: 4, outFeatures: ["res2", "res3", "res4", "res5", "fc"]);
         model.train();
-        using var optimizer = optim.SGD(model.parameters(), 0.01, momentum: 0.9);
+        using var optimizer = new Sgd(model.parameters(), 0.01, momentum: 0.9);
         using var input = randn(2, 3, 32, 32);
         void Step()
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
             var outputs = model.call(input);
-            outputs.Values.Select(t => t.mean()).Aggregate((a, b) => a + b).backward();
+            outputs.Values.Select(t => t.mean()).Aggregate((a, b) => a.add(b, One)).backward();
             optimizer.step();
         }
 

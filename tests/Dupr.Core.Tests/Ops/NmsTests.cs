@@ -1,6 +1,7 @@
 using Dupr.Core.Ops;
 using Newtonsoft.Json.Linq;
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Tests.Ops;
@@ -66,14 +67,14 @@ public class NmsTests
         foreach (int count in new[] { 300, 2500 })   // both of torchvision's methods
         {
             var boxes = RandomBoxes(generator, count);
-            var scores = randperm(count).to_type(ScalarType.Float32) / count;   // distinct: tie order is tested elsewhere
+            var scores = randperm(count).to_type(ScalarType.Float32).div(S(count));   // distinct: tie order is tested elsewhere
             var groups = randint(0, 7, count);
             var keep = Nms.Batched(boxes, scores, groups, 0.6).data<long>().ToArray();
 
             var expected = new List<long>();
             for (int g = 0; g < 7; g++)
             {
-                var members = nonzero(groups == g).view(-1);
+                var members = nonzero(groups == S(g)).view(-1);
                 var kept = Nms.Apply(boxes.index_select(0, members), scores.index_select(0, members), 0.6);
                 expected.AddRange(members.index_select(0, kept).data<long>().ToArray());
             }
@@ -110,7 +111,7 @@ public class NmsTests
         using var scope = NewDisposeScope();
         var generator = new Random(9);
         var boxes = RandomBoxes(generator, 500);
-        var scores = randperm(500).to_type(ScalarType.Float32) / 500;
+        var scores = randperm(500).to_type(ScalarType.Float32).div(S(500));
         var keep32 = Nms.Apply(boxes, scores, 0.5).data<long>().ToArray();
         var keep64 = Nms.Apply(boxes.to_type(ScalarType.Float64), scores.to_type(ScalarType.Float64), 0.5).data<long>().ToArray();
         Assert.Equal(keep32, keep64);

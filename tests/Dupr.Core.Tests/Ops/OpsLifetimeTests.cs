@@ -1,5 +1,6 @@
 using Dupr.Tests;
 using Dupr.Core.Ops;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Tests.Ops;
@@ -24,7 +25,7 @@ public class OpsLifetimeTests
         {
             using var step = NewDisposeScope();
             RoIAlign.Apply(features, boxes, (7, 7), 1 / 16.0, 0, true, implementation).sum().backward();
-            pooler.call([features, coarse], perImage).square().sum().backward();
+            pooler.call([features, coarse], perImage).pow(S(2)).sum().backward();
             Nms.Batched(boxes[.., 1..], rand(16), randint(0, 3, 16), 0.5);
         }
 

@@ -1,6 +1,7 @@
 using Dupr.Core.Ops;
 using Newtonsoft.Json.Linq;
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Tests.Ops;
@@ -97,10 +98,10 @@ public class RoIAlignTests
         using var scope = NewDisposeScope();
         var x = randn(1, 3, 12, 12).requires_grad_(true);
         var boxes = tensor(new float[] { 0, 1, 2, 9, 10, 0, 4, 0, 11, 6 }).reshape(2, 5);
-        RoIAlign.Apply(x * 2, boxes, (3, 3), 1.0, 2, true).sum().backward();
+        RoIAlign.Apply(x.mul(S(2)), boxes, (3, 3), 1.0, 2, true).sum().backward();
         var direct = x.detach().requires_grad_(true);
         RoIAlign.Apply(direct, boxes, (3, 3), 1.0, 2, true).sum().backward();
-        Assert.True(x.grad!.allclose(2 * direct.grad!));
+        Assert.True(x.grad!.allclose(direct.grad!.mul(S(2))));
         Assert.True(direct.grad!.abs().sum().item<float>() > 0);
     }
 
@@ -148,7 +149,7 @@ public class RoIAlignTests
     public void ToRoiFormatPrefixesEachImagesIndex()
     {
         using var scope = NewDisposeScope();
-        var rois = RoIAlign.ToRoiFormat([ones(2, 4), zeros(0, 4), full(1, 4, 3f)]);
+        var rois = RoIAlign.ToRoiFormat([ones(2, 4), zeros(0, 4), full(1, 4, S(3f))]);
         Assert.Equal(new long[] { 3, 5 }, rois.shape);
         Assert.Equal(new float[] { 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 2, 3, 3, 3, 3 }, rois.data<float>().ToArray());
     }

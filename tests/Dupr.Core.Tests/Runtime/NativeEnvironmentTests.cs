@@ -1,5 +1,6 @@
 using Dupr.Core.Modeling;
 using Dupr.Core.Runtime;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Tests.Runtime;
@@ -44,7 +45,7 @@ public class NativeEnvironmentTests
         {
             using var scope = NewDisposeScope();
             var features = model.forward(randn(4, 3, 64, 64));
-            features.Values.Select(f => f.square().mean()).Aggregate((a, b) => a + b).backward();
+            features.Values.Select(f => f.pow(S(2)).mean()).Aggregate((a, b) => a.add(b, One)).backward();
             foreach (var (name, parameter) in model.named_parameters())
                 Assert.True(parameter.grad is not null && parameter.grad.isfinite().all().item<bool>(), $"step {step}: gradient of {name} is not finite");
             model.zero_grad();

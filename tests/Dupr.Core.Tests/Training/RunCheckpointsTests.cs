@@ -14,14 +14,14 @@ public class RunCheckpointsTests
     static string Saved(TempDirectory temp, RunOrigin origin, long iteration = 4)
     {
         using var model = nn.Linear(2, 1);
-        using var optimizer = optim.SGD(model.parameters(), 0.1);
+        using var optimizer = new Sgd(model.parameters(), 0.1);
         return new RunCheckpoints<State>(temp.Path, origin).Save(model, optimizer, iteration, new State(iteration));
     }
 
     static State Load(TempDirectory temp, RunOrigin origin)
     {
         using var model = nn.Linear(2, 1);
-        using var optimizer = optim.SGD(model.parameters(), 0.1);
+        using var optimizer = new Sgd(model.parameters(), 0.1);
         return new RunCheckpoints<State>(temp.Path, origin).Load(model, optimizer);
     }
 

@@ -13,7 +13,7 @@ public class TrainingLoopTests
         var solver = new SolverConfig { MaxIter = 10, Steps = [], WarmupIters = 0, CheckpointPeriod = 100 };
         var run = RunDirectory.Create(temp.Path, solver);
         using var model = nn.Linear(2, 1);
-        using var optimizer = optim.SGD(model.parameters(), 0.1);
+        using var optimizer = new Sgd(model.parameters(), 0.1);
         var loop = new TrainingLoop(run, new TrainingLoopOptions { Name = "test", Solver = solver, BaseLr = 0.1, LogPeriod = 1, RateColumn = "iterations_per_s" },
             optimizer, start: 0, lastCheckpoint: null);
         return loop.Run(step, iteration =>

@@ -1,3 +1,4 @@
+using Dupr.Core.Training;
 using Dupr.Detection.Data;
 using Dupr.Detection.Data.Coco;
 using Dupr.Detection.Data.Transforms;
@@ -6,6 +7,7 @@ using Dupr.Detection.Masks;
 using Dupr.Detection.Modeling;
 using Dupr.Detection.Modeling.MetaArch;
 using Dupr.Tests;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Tests.Modeling;
@@ -22,7 +24,7 @@ internal static class DetectorHarness
     {
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         model.train();
-        using var optimizer = optim.SGD(model.parameters().Where(p => p.requires_grad), lr, momentum: 0.9, weight_decay: 1e-4);
+        using var optimizer = new Sgd(model.parameters().Where(p => p.requires_grad), lr, momentum: 0.9, weightDecay: 1e-4);
         double first = 0, last = 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         for (int i = 0; i < steps; i++)
@@ -30,7 +32,7 @@ internal static class DetectorHarness
             using var scope = NewDisposeScope();
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr * Math.Min(1.0, (i + 1) / 20.0);
             optimizer.zero_grad();
-            var loss = model.Losses(batch).Values.Aggregate((a, b) => a + b);
+            var loss = model.Losses(batch).Values.Aggregate((a, b) => a.add(b, One));
             loss.backward();
             optimizer.step();
             if (i == 0) first = loss.item<float>();
@@ -77,13 +79,13 @@ internal static class DetectorHarness
     /// <summary>Fails if a training step plus an inference pass leaves more live tensors after warming up.</summary>
     public static void AssertNoLiveTensorGrowth(Detector model, DetectionBatch batch)
     {
-        using var optimizer = optim.SGD(model.parameters().Where(p => p.requires_grad), 0.01, momentum: 0.9);
+        using var optimizer = new Sgd(model.parameters().Where(p => p.requires_grad), 0.01, momentum: 0.9);
         void Step()
         {
             using var scope = NewDisposeScope();
             model.train();
             optimizer.zero_grad();
-            model.Losses(batch).Values.Aggregate((a, b) => a + b).backward();
+            model.Losses(batch).Values.Aggregate((a, b) => a.add(b, One)).backward();
             optimizer.step();
             model.eval();
             foreach (var d in model.Inference(batch)) d.Dispose();

@@ -1,6 +1,7 @@
 using Dupr.Detection.Config;
 using Dupr.Detection.Modeling;
 using Dupr.Detection.Modeling.Rpn;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Tests.Modeling;
@@ -23,7 +24,7 @@ public class RegionProposalNetworkTests
         // 8 * 10 * 9 = 720 anchors per image, so both images fill their 256 samples; logits start near 0: BCE ~ ln 2.
         Assert.Equal(Math.Log(2), output.Losses["loss_rpn_cls"].item<float>(), 2);
         Assert.InRange(output.Losses["loss_rpn_loc"].item<float>(), 0, 0.5);
-        output.Losses.Values.Aggregate((a, b) => a + b).backward();
+        output.Losses.Values.Aggregate((a, b) => a.add(b, One)).backward();
         Assert.All(rpn.parameters(), p => Assert.NotNull(p.grad));
     }
 

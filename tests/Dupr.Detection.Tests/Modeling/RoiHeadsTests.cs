@@ -2,6 +2,7 @@ using Dupr.Core.Modeling;
 using Dupr.Detection.Config;
 using Dupr.Detection.Data;
 using Dupr.Detection.Modeling.RoiHeads;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Tests.Modeling;
@@ -22,7 +23,7 @@ public class RoiHeadsTests
         // Each level's map is constant at its level number, so the pooled value tells where a box went: level
         // floor(4 + log2(sqrt(area) / 224)) clamped to P2..P5 (detectron2's canonical 224 px box on P4).
         const int size = 1024;
-        var maps = new[] { 2, 3, 4, 5 }.Select(l => full(1, 8, size / (1 << l), size / (1 << l), (float)l)).ToList();
+        var maps = new[] { 2, 3, 4, 5 }.Select(l => full(1, 8, size / (1 << l), size / (1 << l), S((float)l))).ToList();
         float[] sides = [20, 56, 111, 112, 224, 447, 448, 900];
         int[] expected = [2, 2, 2, 3, 4, 4, 5, 5];
         var boxes = tensor(sides.SelectMany(s => new[] { 10f, 10f, 10 + s, 10 + s }).ToArray()).view(-1, 4);
@@ -78,7 +79,7 @@ public class RoiHeadsTests
             Polygons = [new InstancePolygons([new double[] { 0, 0, 8, 0, 8, 8, 0, 8 }]), new InstancePolygons([new double[] { 8, 8, 9, 8, 9, 9 }])],
         };
         var foreground = new SampledProposals(target.Boxes, target.Classes, target.Boxes, tensor(new long[] { 0, 1 }));
-        var logits = full(2, 3, 4, 4, -20f);
+        var logits = full(2, 3, 4, 4, S(-20f));
         logits[0, 0] = tensor(20f);   // the wrong class of proposal 0: ignored
         logits[0, 1] = tensor(20f);
         var loss = MaskRcnnOutputs.Loss(logits, [foreground], [target]);

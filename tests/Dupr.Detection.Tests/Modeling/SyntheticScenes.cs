@@ -1,6 +1,7 @@
 using Dupr.Detection.Config;
 using Dupr.Detection.Data;
 using Dupr.Detection.Data.Transforms;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Tests.Modeling;
@@ -20,7 +21,7 @@ internal static class SyntheticScenes
         var samples = new List<DetectionSample>();
         for (int n = 0; n < count; n++)
         {
-            var image = full(3, size, size, 120f) + 10 * randn(3, size, size, generator: new Generator((ulong)(seed * 100 + n)));
+            var image = full(3, size, size, S(120f)).add(randn(3, size, size, generator: new Generator((ulong)(seed * 100 + n))).mul(S(10)), One);
             var boxes = new List<float>();
             var labels = new List<long>();
             var polygons = new List<InstancePolygons>();
@@ -37,7 +38,7 @@ internal static class SyntheticScenes
             }
             samples.Add(new DetectionSample
             {
-                Image = PixelNormalization.Torchvision.Apply(image.clamp(0, 255)),
+                Image = PixelNormalization.Torchvision.Apply(image.clamp(S(0), S(255))),
                 Boxes = tensor(boxes.ToArray()).view(-1, 4),
                 Classes = tensor(labels.ToArray()),
                 Polygons = polygons,

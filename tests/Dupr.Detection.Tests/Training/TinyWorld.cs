@@ -7,6 +7,7 @@ using Dupr.Detection.Data.Coco;
 using Dupr.Detection.Data.Transforms;
 using Dupr.Detection.Masks;
 using Dupr.Tests;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Tests.Training;
@@ -70,7 +71,7 @@ public sealed class TinyWorld : IDisposable
             long id = firstId + n;
             string stem = id.ToString(CultureInfo.InvariantCulture);
             stems.Add(stem);
-            var image = full([3, Size, Size], 128, ScalarType.Byte);
+            var image = full([3, Size, Size], S(128), ScalarType.Byte);
             var objects = new List<(string Name, int X, int Y, int W, int H)>();
             for (int k = random.Next(1, 3); k > 0; k--)
             {

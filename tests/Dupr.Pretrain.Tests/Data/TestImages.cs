@@ -1,5 +1,6 @@
 using Dupr.Core.Imaging;
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Pretrain.Tests.Data;
@@ -11,9 +12,9 @@ static class TestImages
     public static Tensor CoordinateRamps(int height, int width)
     {
         using var scope = NewDisposeScope();
-        Tensor x = arange(width, ScalarType.Float32).add(0.5).div(width).view(1, width).expand(height, width);
-        Tensor y = arange(height, ScalarType.Float32).add(0.5).div(height).view(height, 1).expand(height, width);
-        return stack([x, y, full([height, width], 0.5f)]).MoveToOuterDisposeScope();
+        Tensor x = arange(S(0), S(width), S(1), ScalarType.Float32).add(S(0.5), One).div(S(width)).view(1, width).expand(height, width);
+        Tensor y = arange(S(0), S(height), S(1), ScalarType.Float32).add(S(0.5), One).div(S(height)).view(height, 1).expand(height, width);
+        return stack([x, y, full([height, width], S(0.5f))]).MoveToOuterDisposeScope();
     }
 
     /// <summary>A smooth colourful uint8 image (sinusoids with periods of 25 to 45 px), different per <paramref name="seed"/>.</summary>
@@ -21,13 +22,13 @@ static class TestImages
     {
         using var scope = NewDisposeScope();
         var rng = new Random(seed);
-        Tensor y = arange(height, ScalarType.Float32).view(height, 1);
-        Tensor x = arange(width, ScalarType.Float32).view(1, width);
+        Tensor y = arange(S(0), S(height), S(1), ScalarType.Float32).view(height, 1);
+        Tensor x = arange(S(0), S(width), S(1), ScalarType.Float32).view(1, width);
         var channels = new Tensor[3];
         for (int c = 0; c < 3; c++)
         {
             double fx = 2 * Math.PI / (25 + rng.Next(21)), fy = 2 * Math.PI / (25 + rng.Next(21)), phase = rng.NextDouble() * 6;
-            channels[c] = (x * fx + y * fy + phase).sin().mul(0.4).add(0.5);
+            channels[c] = x.mul(S(fx)).add(y.mul(S(fy)), One).add(S(phase), One).sin().mul(S(0.4)).add(S(0.5), One);
         }
         return ImageTensor.ToUInt8(stack(channels)).MoveToOuterDisposeScope();
     }

@@ -3,6 +3,7 @@ using Dupr.Core.Runtime;
 using Dupr.Pretrain.Data;
 using Dupr.Tests;
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Pretrain.Tests.Data;
@@ -106,7 +107,7 @@ public class TwoViewGeometryTests
     {
         using var scope = NewDisposeScope();
         Tensor mean = tensor(o.Mean).view(3, 1, 1), std = tensor(o.Std).view(3, 1, 1);
-        return (pixels * std + mean).data<float>().ToArray();
+        return (pixels * std).add(mean, One).data<float>().ToArray();
     }
 
     [Fact]

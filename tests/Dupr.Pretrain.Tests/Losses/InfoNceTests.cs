@@ -1,4 +1,5 @@
 using Dupr.Pretrain.Losses;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Pretrain.Tests.Losses;
@@ -15,7 +16,7 @@ public class InfoNceTests
     // The plain formula, through autograd: logits [..., 1 + K] and their log-softmax.
     static Tensor ReferenceLoss(Tensor queries, Tensor keys, Tensor negatives, double tau)
     {
-        var logits = cat([(queries * keys).sum(-1, keepdim: true), queries.matmul(negatives.t())], -1) / tau;
+        var logits = cat([(queries * keys).sum(-1, keepdim: true), queries.matmul(negatives.t())], -1).div(S(tau));
         return -logits.log_softmax(-1).select(-1, 0);
     }
 

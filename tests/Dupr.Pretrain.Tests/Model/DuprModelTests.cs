@@ -2,6 +2,7 @@ using Dupr.Pretrain.Config;
 using Dupr.Pretrain.Geometry;
 using Dupr.Pretrain.Model;
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Pretrain.Tests.Model;
@@ -70,10 +71,10 @@ public class DuprModelTests
         var query = model.QueryEncoder.parameters().First();
         var key = model.KeyEncoder.parameters().First();
         Assert.True(query.allclose(key)); // the key encoder starts as a copy
-        using (no_grad()) query.add_(1.0);
+        using (no_grad()) query.add_(S(1.0), One);
         var before = key.clone();
         model.MomentumUpdate();
-        Assert.True((key - before).allclose(full_like(key, 0.001), rtol: 1e-3, atol: 1e-5)); // (1 - m) * 1
+        Assert.True((key - before).allclose(full_like(key, S(0.001)), rtol: 1e-3, atol: 1e-5)); // (1 - m) * 1
     }
 
     [Fact]
@@ -100,7 +101,7 @@ public class DuprModelTests
         foreach (string term in new[] { "image_res2", "image_res5", "patch_res4", "patch_res5" })
             Assert.Equal(0, model.Queue(term).Pointer); // written exactly once round
         var filled = model.Queue("patch_res5").Keys;
-        Assert.True((filled - initial).abs().sum(1).gt(1e-6).all().item<bool>(), "every patch key was replaced");
+        Assert.True((filled - initial).abs().sum(1).gt(S(1e-6)).all().item<bool>(), "every patch key was replaced");
         Assert.True(filled.norm(1).allclose(ones(64), atol: 1e-5));
     }
 

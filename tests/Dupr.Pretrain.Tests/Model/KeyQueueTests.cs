@@ -1,4 +1,5 @@
 using Dupr.Pretrain.Model;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Pretrain.Tests.Model;
@@ -16,9 +17,9 @@ public class KeyQueueTests
     public void EnqueueWrapsAroundTheEnd()
     {
         using var queue = new KeyQueue("q", 5, 2);
-        queue.Enqueue(full(3, 2, 1f));
+        queue.Enqueue(full(3, 2, S(1f)));
         Assert.Equal(3, queue.Pointer);
-        queue.Enqueue(full(3, 2, 2f));
+        queue.Enqueue(full(3, 2, S(2f)));
         Assert.Equal(1, queue.Pointer);
         float[] firstColumn = queue.Keys.select(1, 0).data<float>().ToArray();
         Assert.Equal([2f, 1f, 1f, 2f, 2f], firstColumn);

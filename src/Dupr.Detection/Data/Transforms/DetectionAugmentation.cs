@@ -1,4 +1,5 @@
 using Dupr.Core.Runtime;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Data.Transforms;
@@ -48,8 +49,8 @@ public sealed class DetectionAugmentation
     {
         using var scope = NewDisposeScope();
         Tensor[] c = sample.Boxes.unbind(1);
-        Tensor boxes = stack([c[0].clamp(0, sample.Width), c[1].clamp(0, sample.Height), c[2].clamp(0, sample.Width), c[3].clamp(0, sample.Height)], 1);
-        Tensor keep = ((boxes[.., 2] - boxes[.., 0]) > threshold).logical_and_((boxes[.., 3] - boxes[.., 1]) > threshold);
+        Tensor boxes = stack([c[0].clamp(S(0), S(sample.Width)), c[1].clamp(S(0), S(sample.Height)), c[2].clamp(S(0), S(sample.Width)), c[3].clamp(S(0), S(sample.Height))], 1);
+        Tensor keep = ((boxes[.., 2] - boxes[.., 0]) > S(threshold)).logical_and_((boxes[.., 3] - boxes[.., 1]) > S(threshold));
         long[] kept = nonzero(keep).flatten().data<long>().ToArray();
         var result = sample with
         {

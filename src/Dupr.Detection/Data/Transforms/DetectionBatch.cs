@@ -1,4 +1,5 @@
 using Dupr.Core.Data;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Data.Transforms;
@@ -31,7 +32,7 @@ public sealed class DetectionBatch : IBatch
         int width = RoundUp(samples.Max(s => s.Width), sizeDivisibility);
         Tensor first = samples[0].Image;
         using var scope = NewDisposeScope();
-        Tensor images = full([samples.Count, first.shape[0], height, width], padValue, first.dtype, first.device);
+        Tensor images = full([samples.Count, first.shape[0], height, width], S(padValue), first.dtype, first.device);
         // The batch's samples see their image as a view into the padded tensor: no second copy.
         var kept = new List<DetectionSample>(samples.Count);
         for (int i = 0; i < samples.Count; i++)

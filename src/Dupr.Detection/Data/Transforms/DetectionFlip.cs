@@ -1,5 +1,6 @@
 using Dupr.Core.Imaging;
 using Dupr.Core.Runtime;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Data.Transforms;
@@ -20,7 +21,7 @@ public static class DetectionFlip
         var result = sample with
         {
             Image = ImageGeometry.HorizontalFlip(sample.Image).contiguous(),
-            Boxes = stack([width - c[2], c[1], width - c[0], c[3]], 1),
+            Boxes = stack([c[2].negative().add(S(width), One), c[1], c[0].negative().add(S(width), One), c[3]], 1),
             Classes = sample.Classes.alias(),
             Polygons = sample.Polygons?.Select(p => p.Map((x, y) => (width - x, y))).ToList(),
             Masks = sample.Masks is null ? null : ImageGeometry.HorizontalFlip(sample.Masks).contiguous(),

@@ -1,3 +1,4 @@
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling.Losses;
@@ -16,9 +17,9 @@ public static class SigmoidFocalLoss
         using var scope = NewDisposeScope();
         var p = logits.sigmoid();
         var ce = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.None);
-        var pT = p * targets + (1 - p) * (1 - targets);
-        var loss = ce * (1 - pT).pow(gamma);
-        if (alpha >= 0) loss = (alpha * targets + (1 - alpha) * (1 - targets)) * loss;
+        var pT = (p * targets).add(p.negative().add(S(1), One) * targets.negative().add(S(1), One), One);
+        var loss = ce * pT.negative().add(S(1), One).pow(S(gamma));
+        if (alpha >= 0) loss = targets.mul(S(alpha)).add(targets.negative().add(S(1), One).mul(S(1 - alpha)), One) * loss;
         return scope.MoveToOuter(loss);
     }
 

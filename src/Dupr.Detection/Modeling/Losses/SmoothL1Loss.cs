@@ -1,3 +1,4 @@
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling.Losses;
@@ -14,7 +15,7 @@ public static class SmoothL1Loss
         using var scope = NewDisposeScope();
         var n = (input - target).abs();
         // fvcore: a tiny beta would divide by almost zero, so it means plain L1.
-        var loss = beta < 1e-5 ? n : where(n < beta, 0.5 * n * n / beta, n - 0.5 * beta);
+        var loss = beta < 1e-5 ? n : where(n < S(beta), (n.mul(S(0.5)) * n).div(S(beta)), n.sub(S(0.5 * beta)));
         return scope.MoveToOuter(loss.sum());
     }
 }

@@ -6,6 +6,7 @@ using Dupr.Detection.Data.Transforms;
 using Dupr.Detection.Modeling.Losses;
 using Dupr.Detection.Modeling.Retina;
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling.MetaArch;
@@ -58,7 +59,7 @@ public sealed class RetinaNet : Detector
     public AnchorGenerator Anchors { get; }
 
     /// <summary>The current loss normaliser (EMA of the foreground anchors per batch).</summary>
-    public double LossNormalizer => NormalizerBuffer().ToDouble();
+    public double LossNormalizer => NormalizerBuffer().item<double>();
 
     /// <summary>torchvision ResNet keys into backbone.bottom_up (detectron2's FPN backbone), the classifier dropped.</summary>
     public override KeyMapper BackbonePlacement { get; } = new BottomUpPlacement();
@@ -79,8 +80,8 @@ public sealed class RetinaNet : Detector
         for (int i = 0; i < n; i++)
             (labels[i], matched[i]) = LabelAnchors(allAnchors, batch.Samples[i].Boxes, batch.Samples[i].Classes);
         var gtLabels = stack(labels);
-        var valid = gtLabels.ge(0);
-        var foreground = valid.logical_and(gtLabels.ne(k));
+        var valid = gtLabels.ge(S(0));
+        var foreground = valid.logical_and(gtLabels.ne(S(k)));
         double normalizer = UpdateLossNormalizer(foreground.sum().item<long>());
 
         // One-hot over K + 1 with the background column dropped: background anchors get all-zero targets.
@@ -89,7 +90,7 @@ public sealed class RetinaNet : Detector
         Tensor gtDeltas;
         using (no_grad()) gtDeltas = coder.Encode(allAnchors.expand(n, -1, -1)[foreground], stack(matched)[foreground]);
         var boxLoss = SmoothL1Loss.Sum(predDeltas[foreground], gtDeltas, settings.SmoothL1Beta);
-        var losses = new Dictionary<string, Tensor> { ["loss_cls"] = clsLoss / normalizer, ["loss_box_reg"] = boxLoss / normalizer };
+        var losses = new Dictionary<string, Tensor> { ["loss_cls"] = clsLoss.div(S(normalizer)), ["loss_box_reg"] = boxLoss.div(S(normalizer)) };
         scope.MoveToOuter(losses.Values);
         return losses;
     }
@@ -139,13 +140,13 @@ public sealed class RetinaNet : Detector
         using var scope = NewDisposeScope();
         long k = settings.NumClasses;
         if (gtBoxes.size(0) == 0)
-            return scope.MoveToOuter(full(anchors.size(0), k, ScalarType.Int64, anchors.device), zeros_like(anchors));
+            return scope.MoveToOuter(full(anchors.size(0), S(k), ScalarType.Int64, anchors.device), zeros_like(anchors));
         Tensor matches, matchLabels;
         using (OpTimer.Measure(OpTimer.AnchorMatching))
             (matches, matchLabels) = matcher.Match(BoxOps.PairwiseIou(gtBoxes, anchors));
         var labels = gtClasses.to_type(ScalarType.Int64)[matches];
-        labels.masked_fill_(matchLabels.eq(Matcher.Negative), k);
-        labels.masked_fill_(matchLabels.eq(Matcher.Ignore), -1);
+        labels.masked_fill_(matchLabels.eq(S(Matcher.Negative)), S(k));
+        labels.masked_fill_(matchLabels.eq(S(Matcher.Ignore)), S(-1));
         return scope.MoveToOuter(labels, gtBoxes.to_type(anchors.dtype)[matches]);
     }
 
@@ -154,8 +155,8 @@ public sealed class RetinaNet : Detector
     {
         using var _ = no_grad();
         var ema = NormalizerBuffer();
-        ema.mul_(LossNormalizerMomentum).add_((1 - LossNormalizerMomentum) * Math.Max(foregroundAnchors, 1));
-        return ema.ToDouble();
+        ema.mul_(S(LossNormalizerMomentum)).add_(S((1 - LossNormalizerMomentum) * Math.Max(foregroundAnchors, 1)), One);
+        return ema.item<double>();
     }
 
     Tensor NormalizerBuffer() => get_buffer(LossNormalizerBuffer)

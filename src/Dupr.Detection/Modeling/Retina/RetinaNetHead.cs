@@ -1,5 +1,6 @@
 using Dupr.Core.Modeling;
 using TorchSharp.Modules;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling.Retina;
@@ -39,7 +40,7 @@ public sealed class RetinaNetHead : nn.Module<IReadOnlyList<Tensor>, (Tensor[] L
             nn.init.normal_(conv.weight!, std: 0.01);
             nn.init.zeros_(conv.bias!);
         }
-        nn.init.constant_(cls_score.bias!, -Math.Log((1 - priorProb) / priorProb));
+        nn.init.constant_(cls_score.bias!, S(-Math.Log((1 - priorProb) / priorProb)));
     }
 
     /// <summary>Classes scored per anchor.</summary>

@@ -1,5 +1,6 @@
 using Dupr.Core.Ops;
 using Dupr.Detection.Config;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling.Retina;
@@ -29,14 +30,14 @@ public static class RetinaNetInference
             long k = logits[level].size(1);
             // Flattened anchor-major, class-minor, as detectron2's box_cls_i.flatten(): index = anchor * K + class.
             var probabilities = logits[level].flatten().sigmoid();
-            var candidates = nonzero(probabilities > config.ScoreThreshTest).view(-1);
+            var candidates = nonzero(probabilities > S(config.ScoreThreshTest)).view(-1);
             long count = Math.Min(config.TopkCandidatesTest, candidates.numel());
             var (top, order) = probabilities[candidates].topk((int)count);
             candidates = candidates[order];
-            var anchorIndex = candidates.div(k, rounding_mode: RoundingMode.floor);
+            var anchorIndex = candidates.div(S(k), rounding_mode: RoundingMode.floor);
             boxes.Add(coder.Decode(deltas[level][anchorIndex], anchors[level][anchorIndex]));
             scores.Add(top);
-            classes.Add(candidates.remainder(k));
+            classes.Add(candidates.remainder(S(k)));
         }
         var allBoxes = cat(boxes, 0);
         var allScores = cat(scores, 0);

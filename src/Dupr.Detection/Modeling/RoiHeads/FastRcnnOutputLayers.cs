@@ -1,6 +1,7 @@
 using Dupr.Core.Ops;
 using Dupr.Detection.Config;
 using TorchSharp.Modules;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling.RoiHeads;
@@ -48,13 +49,13 @@ public sealed class FastRcnnOutputLayers : nn.Module<Tensor, (Tensor Scores, Ten
     {
         using var scope = NewDisposeScope();
         var classes = sampled.Classes;
-        var clsLoss = classes.numel() == 0 ? scores.sum() * 0 : nn.functional.cross_entropy(scores, classes);
-        var foreground = nonzero(classes.ge(0).logical_and(classes.lt(config.NumClasses))).view(-1);
+        var clsLoss = classes.numel() == 0 ? scores.sum().mul(S(0)) : nn.functional.cross_entropy(scores, classes);
+        var foreground = nonzero(classes.ge(S(0)).logical_and(classes.lt(S(config.NumClasses)))).view(-1);
         var fgClasses = classes[foreground];
         var predicted = deltas.view(-1, config.NumClasses, 4)[foreground, fgClasses];
         var targets = Coder.Encode(sampled.Proposals[foreground], sampled.GtBoxes[foreground]);
-        var boxLoss = (predicted - targets).abs().sum() / Math.Max(classes.numel(), 1);
-        if (config.BoxRegLossWeight != 1) boxLoss = boxLoss * config.BoxRegLossWeight;
+        var boxLoss = (predicted - targets).abs().sum().div(S(Math.Max(classes.numel(), 1)));
+        if (config.BoxRegLossWeight != 1) boxLoss = boxLoss.mul(S(config.BoxRegLossWeight));
         return new Dictionary<string, Tensor>
         {
             ["loss_cls"] = scope.MoveToOuter(clsLoss),
@@ -76,7 +77,7 @@ public sealed class FastRcnnOutputLayers : nn.Module<Tensor, (Tensor Scores, Ten
         if (!finite.all().item<bool>()) (boxes, probabilities) = (boxes[finite], probabilities[finite]);
         probabilities = probabilities[.., ..k];
         boxes = BoxOps.Clip(boxes.reshape(-1, 4), imageSize.Height, imageSize.Width).view(-1, k, 4);
-        var keepMask = probabilities > config.ScoreThreshTest;
+        var keepMask = probabilities > S(config.ScoreThreshTest);
         var index = nonzero(keepMask);
         var candidates = boxes[keepMask];
         var candidateScores = probabilities[keepMask];

@@ -1,4 +1,5 @@
 using Dupr.Detection.Data;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling.RoiHeads;
@@ -14,7 +15,7 @@ public static class MaskRcnnOutputs
     public static Tensor Loss(Tensor logits, IReadOnlyList<SampledProposals> foreground, IReadOnlyList<DetectionSample> targets)
     {
         using var scope = NewDisposeScope();
-        if (logits.size(0) == 0) return scope.MoveToOuter(logits.sum() * 0);
+        if (logits.size(0) == 0) return scope.MoveToOuter(logits.sum().mul(S(0)));
         int size = (int)logits.size(2);
         var gtMasks = cat(foreground.Select((f, i) => MaskTargets.Create(targets[i], f.Proposals, f.GtIndices, size)).ToList(), 0);
         var classes = cat(foreground.Select(f => f.Classes).ToList(), 0);
@@ -41,7 +42,7 @@ public static class MaskRcnnOutputs
     static Tensor Select(Tensor logits, Tensor classes)
     {
         if (logits.size(1) == 1) return logits[.., 0];
-        var rows = arange(logits.size(0), ScalarType.Int64, logits.device);
+        var rows = arange(S(0), S(logits.size(0)), S(1), ScalarType.Int64, logits.device);
         return logits[rows, classes.to(logits.device)];
     }
 }

@@ -2,6 +2,7 @@ using Dupr.Core.Ops;
 using Dupr.Core.Runtime;
 using Dupr.Detection.Data;
 using Dupr.Detection.Masks;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling.RoiHeads;
@@ -67,6 +68,6 @@ public static class MaskTargets
         var bitmaps = masks.to_type(ScalarType.Float32).unsqueeze(1);
         var rois = cat([gtIndices.to_type(ScalarType.Float32).unsqueeze(1), boxes.detach().to_type(ScalarType.Float32)], 1).to(bitmaps.device);
         var resized = RoIAlign.Apply(bitmaps, rois, (size, size), 1.0, samplingRatio: 0, aligned: true).squeeze(1);
-        return scope.MoveToOuter(resized.ge(0.5).to_type(ScalarType.Float32).to(boxes.device));
+        return scope.MoveToOuter(resized.ge(S(0.5)).to_type(ScalarType.Float32).to(boxes.device));
     }
 }

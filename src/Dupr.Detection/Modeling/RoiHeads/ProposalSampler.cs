@@ -1,5 +1,6 @@
 using Dupr.Core.Ops;
 using Dupr.Detection.Config;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling.RoiHeads;
@@ -27,8 +28,8 @@ public sealed class ProposalSampler
         if (config.ProposalAppendGt) proposals = cat([proposals, gtBoxes], 0);
         var (matches, labels) = matcher.Match(BoxOps.PairwiseIou(gtBoxes, proposals));
         long background = config.NumClasses;
-        var classes = gtBoxes.size(0) == 0 ? full(proposals.size(0), background, ScalarType.Int64, proposals.device) : gtClasses.to_type(ScalarType.Int64)[matches];
-        classes = classes.masked_fill(labels.eq(Matcher.Negative), background).masked_fill(labels.eq(Matcher.Ignore), Matcher.Ignore);
+        var classes = gtBoxes.size(0) == 0 ? full(proposals.size(0), S(background), ScalarType.Int64, proposals.device) : gtClasses.to_type(ScalarType.Int64)[matches];
+        classes = classes.masked_fill(labels.eq(S(Matcher.Negative)), S(background)).masked_fill(labels.eq(S(Matcher.Ignore)), S(Matcher.Ignore));
         var (positive, negative) = BalancedSampler.Sample(classes, config.BatchSizePerImage, config.PositiveFraction, background);
         var picked = cat([positive, negative], 0);
         bool noGt = gtBoxes.size(0) == 0;

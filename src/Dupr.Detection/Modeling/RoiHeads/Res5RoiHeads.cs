@@ -3,6 +3,7 @@ using Dupr.Core.Ops;
 using Dupr.Detection.Config;
 using Dupr.Detection.Data;
 using TorchSharp.Modules;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling.RoiHeads;
@@ -65,7 +66,7 @@ public sealed class Res5RoiHeads : nn.Module
         if (mask_head is not null)
         {
             // The mask loss is defined on foreground proposals only; their res5 features are already computed.
-            var foreground = all.Classes.ge(0).logical_and(all.Classes.lt(numClasses));
+            var foreground = all.Classes.ge(S(0)).logical_and(all.Classes.lt(S(numClasses)));
             var logits = mask_head.call(pooled[foreground]);
             losses["loss_mask"] = MaskRcnnOutputs.Loss(logits, sampled.Select(s => s.Foreground(numClasses)).ToList(), targets);
         }

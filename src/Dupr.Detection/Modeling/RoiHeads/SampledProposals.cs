@@ -1,3 +1,4 @@
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling.RoiHeads;
@@ -16,7 +17,7 @@ public sealed record SampledProposals(Tensor Proposals, Tensor Classes, Tensor G
     public SampledProposals Foreground(int numClasses)
     {
         using var scope = NewDisposeScope();
-        var keep = nonzero(Classes.ge(0).logical_and(Classes.lt(numClasses))).view(-1);
+        var keep = nonzero(Classes.ge(S(0)).logical_and(Classes.lt(S(numClasses)))).view(-1);
         var result = new SampledProposals(Proposals[keep], Classes[keep], GtBoxes[keep], GtIndices[keep]);
         scope.MoveToOuter(result.Tensors);
         return result;

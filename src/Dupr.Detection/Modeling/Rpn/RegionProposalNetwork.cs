@@ -1,6 +1,7 @@
 using Dupr.Core.Ops;
 using Dupr.Core.Runtime;
 using Dupr.Detection.Config;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling.Rpn;
@@ -72,9 +73,9 @@ public sealed class RegionProposalNetwork : nn.Module
         using var scope = NewDisposeScope();
         var (matches, labels) = matcher.Match(BoxOps.PairwiseIou(gtBoxes, anchors));
         var (positive, negative) = BalancedSampler.Sample(labels, config.BatchSizePerImage, config.PositiveFraction, Matcher.Negative);
-        var sampled = full_like(labels, Matcher.Ignore);
-        sampled.index_fill_(0, positive, Matcher.Positive);
-        sampled.index_fill_(0, negative, Matcher.Negative);
+        var sampled = full_like(labels, S(Matcher.Ignore));
+        sampled.index_fill_(0, positive, S(Matcher.Positive));
+        sampled.index_fill_(0, negative, S(Matcher.Negative));
         var matched = gtBoxes.size(0) == 0 ? zeros_like(anchors) : gtBoxes.to_type(anchors.dtype)[matches];
         return scope.MoveToOuter(sampled, matched);
     }
@@ -94,15 +95,15 @@ public sealed class RegionProposalNetwork : nn.Module
             }
         }
         var gtLabels = stack(labels);
-        var positive = gtLabels.eq(Matcher.Positive);
-        var valid = gtLabels.ge(0);
+        var positive = gtLabels.eq(S(Matcher.Positive));
+        var valid = gtLabels.ge(S(0));
         // detectron2: smooth L1 with beta 0 (= L1) on foreground anchors and BCE on sampled anchors, both summed,
         // then divided by the number of anchors sampled per batch.
         var locLoss = (deltas[positive] - stack(targets)[positive]).abs().sum();
         var clsLoss = nn.functional.binary_cross_entropy_with_logits(logits[valid], gtLabels[valid].to_type(logits.dtype),
                                                                      reduction: nn.Reduction.Sum);
         double normaliser = config.BatchSizePerImage * (double)gtBoxes.Count;
-        return new Dictionary<string, Tensor> { ["loss_rpn_cls"] = clsLoss / normaliser, ["loss_rpn_loc"] = locLoss / normaliser };
+        return new Dictionary<string, Tensor> { ["loss_rpn_cls"] = clsLoss.div(S(normaliser)), ["loss_rpn_loc"] = locLoss.div(S(normaliser)) };
     }
 
     private (Tensor[] Proposals, Tensor[] Scores) TopProposals(Tensor[] anchors, Tensor[] logits, Tensor[] deltas,
@@ -124,7 +125,7 @@ public sealed class RegionProposalNetwork : nn.Module
             var topAnchors = anchors[level][topIndex.reshape(-1)];
             levelBoxes.Add(coder.Decode(topDeltas.reshape(-1, 4), topAnchors).view(n, k, 4));
             levelScores.Add(topScores);
-            levelIds.Add(full(k, level, ScalarType.Int64, logits[level].device));
+            levelIds.Add(full(k, S(level), ScalarType.Int64, logits[level].device));
         }
         var boxes = cat(levelBoxes, 1);
         var scores = cat(levelScores, 1);

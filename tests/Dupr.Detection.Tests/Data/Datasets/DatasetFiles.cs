@@ -1,5 +1,6 @@
 using Dupr.Core.Imaging;
 using Dupr.Detection.Data.Transforms;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Tests.Data.Datasets;
@@ -11,7 +12,7 @@ static class DatasetFiles
     public static void WriteImage(string path, int width, int height)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using Tensor image = full([3, height, width], 128, ScalarType.Byte);
+        using Tensor image = full([3, height, width], S(128), ScalarType.Byte);
         ImageEncoder.Save(image, path);
     }
 

@@ -2,6 +2,7 @@ using Dupr.Core.Runtime;
 using Dupr.Detection.Data;
 using Dupr.Detection.Data.Transforms;
 using TorchSharp;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Tests.Data.Transforms;
@@ -13,9 +14,9 @@ public class DetectionTransformTests
     static DetectionSample Sample()
     {
         Tensor image = zeros([3, 40, 60], ScalarType.Byte);
-        image.narrow(1, 8, 16).narrow(2, 12, 18).fill_(255);
+        image.narrow(1, 8, 16).narrow(2, 12, 18).fill_(S(255));
         Tensor masks = zeros([2, 40, 60], ScalarType.Byte);
-        masks[0].narrow(0, 8, 16).narrow(1, 12, 18).fill_(1);
+        masks[0].narrow(0, 8, 16).narrow(1, 12, 18).fill_(S(1));
         return new DetectionSample
         {
             Image = image,
@@ -121,7 +122,7 @@ public class DetectionTransformTests
         using var scope = NewDisposeScope();
         DetectionSample Make(int h, int w, float value) => new()
         {
-            Image = full([3, h, w], value),
+            Image = full([3, h, w], S(value)),
             Boxes = zeros([0, 4]),
             Classes = zeros([0], ScalarType.Int64),
         };

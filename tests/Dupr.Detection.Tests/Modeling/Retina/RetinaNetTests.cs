@@ -6,6 +6,7 @@ using Dupr.Detection.Evaluation;
 using Dupr.Detection.Modeling.MetaArch;
 using Dupr.Detection.Training;
 using Dupr.Tests;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Tests.Modeling.Retina;
@@ -134,9 +135,9 @@ public class RetinaNetTests
         {
             Assert.Equal(100, d.Count);
             var boxes = d.Boxes;
-            Assert.True(boxes[.., 0].ge(0).all().item<bool>() && boxes[.., 2].le(144).all().item<bool>() && boxes[.., 3].le(192).all().item<bool>());
+            Assert.True(boxes[.., 0].ge(S(0)).all().item<bool>() && boxes[.., 2].le(S(144)).all().item<bool>() && boxes[.., 3].le(S(192)).all().item<bool>());
             Assert.True(d.Scores[..^1].ge(d.Scores[1..]).all().item<bool>(), "detections come best first");
-            Assert.True(d.Classes.lt(2).all().item<bool>());
+            Assert.True(d.Classes.lt(S(2)).all().item<bool>());
         }
     }
 
@@ -186,7 +187,7 @@ public class RetinaNetTests
         foreach (var s in samples)
         {
             var labels = model.LabelAnchors(all, s.Boxes, s.Classes).Labels;
-            foreground += labels.ge(0).logical_and(labels.lt(2)).sum().item<long>();
+            foreground += labels.ge(S(0)).logical_and(labels.lt(S(2))).sum().item<long>();
         }
         Assert.True(foreground > 0);
         model.Losses(batch);
