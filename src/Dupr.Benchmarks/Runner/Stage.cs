@@ -23,6 +23,9 @@ public abstract record Stage
     /// <summary>The stage's folder: DIR/stages/&lt;name&gt;-&lt;hash&gt;.</summary>
     public required string Directory { get; init; }
 
+    /// <summary>The stages whose outputs this one reads: they must finish first (`dupr bench run --jobs` runs the others alongside).</summary>
+    public IReadOnlyList<Stage> Needs { get; init; } = [];
+
     /// <summary>True when the files later stages read are in place (checked beside the done marker, so a deleted output reruns its stage).</summary>
     public abstract bool OutputsPresent();
 }

@@ -79,6 +79,7 @@ public sealed class SuitePlan
         readonly List<string> _missing = [];
         string? _root;
         string _dataToken = "";
+        Stage[] _data = [];
 
         public SuitePlan Build()
         {
@@ -88,7 +89,7 @@ public sealed class SuitePlan
             foreach (var p in _spec.Pretrainings.Where(p => p.Init == PretrainingInit.Pretrain))
                 if (PlanPretrain(p, probeConfig) is { } stage) pretrains[p.Name] = stage;
             var inits = _spec.Pretrainings.ToDictionary(p => p.Name, p => Init(p, pretrains));
-            if (probeConfig != null) PlanProbes(_spec.Probes!, probeConfig, inits);
+            if (probeConfig != null) PlanProbes(_spec.Probes!, probeConfig, inits, pretrains);
 
             var broken = new HashSet<string>();
             int blocked = 0;
@@ -114,7 +115,7 @@ public sealed class SuitePlan
                     continue;
                 }
                 config.Train.Seed = seed;
-                PlanFinetune(f, p, seed, config, init);
+                PlanFinetune(f, p, seed, config, init, InitNeeds(p, pretrains));
             }
             if (blocked > 0) _problems.Add($"{blocked} fine-tuning stage(s) (and their evaluations) depend on the above and cannot be planned");
             return new SuitePlan(suite, output, stagesRoot, _stages, _pretrainings, _evaluations, _probes, _problems, _missing);
@@ -129,11 +130,11 @@ public sealed class SuitePlan
                 string folder = Folder("data", hash);
                 _root = data != null ? Path.GetFullPath(data) : Path.Combine(folder, "world");
                 _dataToken = hash;
-                Add(new DataStage
+                _data = [Add(new DataStage
                 {
                     Name = "data", Description = $"synthetic world ({options.Train} train, {options.Val} val, {options.Unlabeled} unlabeled images) in {_root}",
                     Key = key, Hash = hash, Directory = folder, Options = options, Root = _root,
-                });
+                })];
             }
             else if (data != null)
             {
@@ -198,7 +199,7 @@ public sealed class SuitePlan
             var stage = Add(new PretrainStage
             {
                 Name = name, Description = $"pre-train {p.Name} ({Path.GetFileName(p.Config)}{Overrides(p.Set)}, seed {p.Seed})",
-                Key = key, Hash = hash, Directory = Folder(name, hash), Seed = p.Seed, Config = config, Images = UnderData(_spec.Data.Unlabeled),
+                Key = key, Hash = hash, Directory = Folder(name, hash), Seed = p.Seed, Config = config, Images = UnderData(_spec.Data.Unlabeled), Needs = _data,
                 ProbeSet = config.Train.ProbePeriod > 0 && probeConfig != null ? new LabeledSet(probeConfig, UnderData(_spec.Data.Detection)) : null,
             });
             if (config.Train.ProbePeriod > 0 && probeConfig == null && _spec.Probes == null)
@@ -226,7 +227,12 @@ public sealed class SuitePlan
         }
 
         // Random init varies with the seed, so it is probed once per seed; a pre-trained or given backbone is one network, probed once.
-        void PlanProbes(SuiteProbeSpec spec, DetectionConfig config, Dictionary<string, (JObject Key, string? Weights)?> inits)
+        // The stages an initialisation needs: the data, and its pre-training if it has one.
+        Stage[] InitNeeds(PretrainingSpec p, Dictionary<string, PretrainStage> pretrains) =>
+            pretrains.TryGetValue(p.Name, out var stage) ? [.. _data, stage] : _data;
+
+        void PlanProbes(SuiteProbeSpec spec, DetectionConfig config, Dictionary<string, (JObject Key, string? Weights)?> inits,
+                        Dictionary<string, PretrainStage> pretrains)
         {
             var options = new ProbeOptions { ViewSize = spec.ViewSize, Pairs = spec.Pairs, MaxBoxes = spec.MaxBoxes, MaxObjects = spec.MaxObjects };
             foreach (var p in _spec.Pretrainings)
@@ -244,14 +250,14 @@ public sealed class SuitePlan
                     {
                         Name = name, Description = $"probe {p.Name} ({string.Join(", ", spec.Probes)}), seed {seed}",
                         Key = key, Hash = hash, Directory = Folder(name, hash), Config = config, Data = UnderData(_spec.Data.Detection),
-                        Weights = init.Weights, Seed = seed, Probes = spec.Probes, Options = options with { Seed = seed },
+                        Weights = init.Weights, Seed = seed, Probes = spec.Probes, Options = options with { Seed = seed }, Needs = InitNeeds(p, pretrains),
                     });
                     _probes.Add(new PlannedProbe(p, seed, stage));
                 }
             }
         }
 
-        void PlanFinetune(FinetuningSpec f, PretrainingSpec p, long seed, DetectionConfig config, (JObject Key, string? Weights) init)
+        void PlanFinetune(FinetuningSpec f, PretrainingSpec p, long seed, DetectionConfig config, (JObject Key, string? Weights) init, Stage[] needs)
         {
             string detection = f.Data ?? _spec.Data.Detection;
             var key = new JObject
@@ -264,7 +270,7 @@ public sealed class SuitePlan
             {
                 Name = name, Description = $"fine-tune {f.Name} ({Path.GetFileName(f.Config)}{Overrides(f.Set)}) from {p.Name}, seed {seed}",
                 Key = key, Hash = hash, Directory = Folder(name, hash), Seed = seed, Config = config,
-                Data = UnderData(detection), Weights = init.Weights,
+                Data = UnderData(detection), Weights = init.Weights, Needs = needs,
             });
 
             var evalKey = new JObject
@@ -276,7 +282,7 @@ public sealed class SuitePlan
             {
                 Name = evalName, Description = $"evaluate {f.Name} from {p.Name}, seed {seed}: {string.Join(", ", f.Metrics)}",
                 Key = evalKey, Hash = evalHash, Directory = Folder(evalName, evalHash), Finetune = finetune,
-                Metrics = Suite.MetricsOf(f), CocoGt = f.CocoGt is string gt ? UnderData(Path.Combine(detection, gt)) : null,
+                Metrics = Suite.MetricsOf(f), CocoGt = f.CocoGt is string gt ? UnderData(Path.Combine(detection, gt)) : null, Needs = [finetune],
             });
             _evaluations.Add(new PlannedEvaluation(f, p, seed, evaluate));
         }

@@ -22,10 +22,12 @@ public sealed partial class BenchCommands
         [Option("stages", Description = "Stage folder to use instead of --output/stages; suites that share one reuse each other's finished stages (e.g. the paper-scale pre-trainings).")] string? stages = null,
         [Option("paper", Description = "Folder of the paper's tables (default: ../paper beside the suite file, i.e. eval/paper).")] string? paper = null,
         [Option("inference-batch", Description = "Images per forward pass in the evaluation stages.")] int inferenceBatch = 4,
-        [Option("seeds", Description = "Fine-tuning seeds instead of the suite's, comma-separated (e.g. 3,4,5): an independent run for a baseline (`dupr bench baseline`).")] string? seeds = null)
+        [Option("seeds", Description = "Fine-tuning seeds instead of the suite's, comma-separated (e.g. 3,4,5): an independent run for a baseline (`dupr bench baseline`).")] string? seeds = null,
+        [Option("jobs", Description = "Stages run at once, each in its own `dupr` process with its share of --threads (default: all cores): independent stages (fine-tunings, probes, the two pre-trainings) overlap. 1: one stage at a time in this process.")] int jobs = 1)
     {
         RuntimeOptions runtime = global.ToRuntimeOptions();
         if (inferenceBatch < 1) throw new DuprException($"--inference-batch must be positive, got {inferenceBatch}");
+        if (jobs < 1) throw new DuprException($"--jobs must be positive, got {jobs}");
         var loaded = Suite.Load(suite);
         if (seeds != null) loaded.Spec.Seeds = ParseSeeds(seeds);
         var tables = PaperTable.Load(paper ?? Path.Combine(Path.GetDirectoryName(loaded.Path)!, "..", "paper"));
@@ -39,9 +41,25 @@ public sealed partial class BenchCommands
         }
         if (check.Problems.Count > 0) throw new DuprException($"{loaded.Path}: {string.Join("; ", check.Problems)}");
 
-        var device = runtime.Apply();
         using var stop = new StopSignals();
-        var outcomes = new SuiteRunner(new LibraryStageExecutor(device, inferenceBatch, runtime.Threads)).Run(plan, stop.Token);
+        IReadOnlyList<StageOutcome> outcomes;
+        if (jobs == 1)
+        {
+            var device = runtime.Apply();
+            outcomes = new SuiteRunner(new LibraryStageExecutor(device, inferenceBatch, runtime.Threads)).Run(plan, stop.Token);
+        }
+        else
+        {
+            // The children rebuild this very plan from the same arguments and each run the stage they are named.
+            var arguments = new List<string> { "bench", "stage", "--suite", loaded.Path, "--output", Path.GetFullPath(output), "--inference-batch", $"{inferenceBatch}",
+                                               "--device", runtime.Device };
+            if (data != null) arguments.AddRange(["--data", Path.GetFullPath(data)]);
+            if (stages != null) arguments.AddRange(["--stages", Path.GetFullPath(stages)]);
+            if (seeds != null) arguments.AddRange(["--seeds", seeds]);
+            int threads = Math.Max(1, (runtime.Threads ?? Environment.ProcessorCount) / jobs);
+            var launcher = new ChildProcessLauncher(DuprCommand(), arguments, threads);
+            outcomes = new ParallelSuiteRunner(launcher, jobs).Run(plan, stop.Token);
+        }
         var written = SuiteReportWriter.Write(plan, tables);
         foreach (var f in loaded.Spec.Finetunings)
         {
@@ -60,6 +78,43 @@ public sealed partial class BenchCommands
         Console.WriteLine($"  results: {written.ResultsCsv}");
         Console.WriteLine($"  plots: {Path.Combine(plan.Output, ReportPlots.Folder)} ({string.Join(", ", written.Plots.Select(Path.GetFileName))})");
         return 0;
+    }
+
+    [Command("stage", Description = "Run one stage of a suite's plan (as `dupr bench run --jobs N` does in its child processes); its needs must be finished. "
+                                    + "The other options must be those of the `bench run` whose plan it belongs to.")]
+    public void Stage(
+        GlobalOptions global,
+        [Option("suite", Description = "The suite JSON.")] string suite,
+        [Option("output", Description = "The run's output folder.")] string output,
+        [Option("name", Description = "The stage's name, as `bench run --dry-run` lists it, e.g. finetune-voc_fpn-dupr-s1.")] string name,
+        [Option("data", Description = "The run's data folder.")] string? data = null,
+        [Option("stages", Description = "The run's stage folder.")] string? stages = null,
+        [Option("inference-batch", Description = "Images per forward pass in an evaluation stage.")] int inferenceBatch = 4,
+        [Option("seeds", Description = "The run's seeds, if it overrode the suite's.")] string? seeds = null)
+    {
+        RuntimeOptions runtime = global.ToRuntimeOptions();
+        var loaded = Suite.Load(suite);
+        if (seeds != null) loaded.Spec.Seeds = ParseSeeds(seeds);
+        var plan = SuitePlan.Build(loaded, output, data, stages);
+        var stage = plan.Stages.FirstOrDefault(s => s.Name == name)
+                    ?? throw new DuprException($"--name {name}: no such stage in suite {loaded.Name}; `dupr bench run --dry-run` lists them");
+        if (stage.Needs.FirstOrDefault(n => !StageStore.IsDone(n)) is { } missing) throw new DuprException($"{name}: needs {missing.Name}, which has not finished");
+        var device = runtime.Apply();
+        using var stop = new StopSignals();
+        using var orphaned = ParentWatch.StopWhenOrphaned(stop.Token);
+        StageStore.Begin(stage);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var outputs = new LibraryStageExecutor(device, inferenceBatch, runtime.Threads).Run(stage, orphaned.Token);
+        StageStore.Finish(stage, outputs, clock.Elapsed);
+        Console.WriteLine($"{name}: done in {Progress.FormatDuration(clock.Elapsed)}");
+    }
+
+    // How this process was started, so that child processes run the same dupr: the apphost, or dotnet with dupr.dll.
+    static IReadOnlyList<string> DuprCommand()
+    {
+        string host = Environment.ProcessPath ?? throw new DuprException("cannot tell how dupr was started (no process path)");
+        bool dotnet = Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+        return dotnet ? [host, typeof(BenchCommands).Assembly.Location] : [host];
     }
 
     static List<long> ParseSeeds(string text)

@@ -91,4 +91,35 @@ public class BenchSuiteCommandTests
         Assert.Contains($"FAIL     voc_c4 / {rows[0][2]} / {rows[0][4]}", fail.Stdout);
         Assert.Contains("FAILED: 1 regression(s)", fail.Stdout);
     }
+
+    [Fact]
+    public void TheTinySuiteWithProbesAndClaimsRunsInTwoJobsOfChildProcesses()
+    {
+        using var temp = TestPaths.Temp();
+        string suite = TinySuite(temp, j =>
+        {
+            var f = j["finetunings"]![0]!;
+            j["probes"] = new JObject { ["config"] = f["config"]!.ToString(), ["set"] = f["set"]!.DeepClone(), ["view_size"] = 64, ["pairs"] = 4, ["max_boxes"] = 8 };
+            j["claims"] = JArray.Parse("""[{ "better": "dupr", "than": "random", "on": "probe", "min_gain": { "knn.res5": 0 } }]""");
+            j["comparisons"] = JArray.Parse("""[{ "a": "dupr", "b": "mocov2" }]""");
+        });
+        string output = temp.File("out");
+        var r = CliRunner.Run("bench", "run", "--suite", suite, "--output", output, "--paper", Paper, "--device", "cpu", "--threads", "2", "--jobs", "2");
+        Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
+        Assert.Contains("12 stages (12 run now, 0 reused)", r.Stdout);
+        Assert.Contains("Probes of the backbones:", r.Stdout);
+        Assert.Contains("knn.res5", r.Stdout);
+        Assert.Contains("Claims:", r.Stdout);
+        Assert.Contains("DUPR > random init, probe knn.res5:", r.Stdout);
+        Assert.Contains("DUPR - MoCo v2, voc_c4 voc.AP50:", r.Stdout);
+        string report = File.ReadAllText(Path.Combine(output, "report.md"));
+        Assert.Contains("## Probes of the backbones", report);
+        Assert.Contains("## Claims", report);
+        Assert.True(File.Exists(Path.Combine(output, "plots", "probes", "probe_accuracy.png")));
+        var stageLogs = Directory.GetFiles(Path.Combine(output, "stages"), "stage.log", SearchOption.AllDirectories);
+        Assert.Equal(12, stageLogs.Length);                                   // every stage ran in a child process
+
+        var check = CliRunner.Run("bench", "check", "--results", Path.Combine(output, "results.csv"), "--baseline", Path.Combine(output, "results.csv"), "--suite", suite);
+        Assert.Contains("claim DUPR > random init, probe knn.res5:", check.Stdout);
+    }
 }
