@@ -8,16 +8,18 @@ namespace Dupr.Benchmarks.Reports;
 /// Makes a baseline (eval/baselines/*.csv) from the results of independent runs of a suite: each metric's value is the mean of
 /// the runs' means over seeds, and its tolerance three standard errors of a run's mean (the larger of the seeds' spread over
 /// the root of their count, pooled over runs, and the runs' own spread), at least a floor: an honest rerun falls inside it,
-/// a change of a few standard errors does not.
+/// a change of a few standard errors does not. A metric whose tolerance would reach its value is left out: no score (they are
+/// all non-negative) could fail it, and a gate row that cannot fail is a defect.
 /// </summary>
 public static class BaselineBuilder
 {
-    /// <summary>Baseline rows for every (fine-tuning, pre-training, metric) that every run has.</summary>
-    public static IReadOnlyList<BaselineRow> Build(IReadOnlyList<IReadOnlyList<ResultRow>> runs, double floor = 0.5, double standardErrors = 3)
+    /// <summary>Baseline rows for every (fine-tuning, pre-training, metric) that every run has, and the keys left out as vacuous.</summary>
+    public static BaselineBuild Build(IReadOnlyList<IReadOnlyList<ResultRow>> runs, double floor = 0.5, double standardErrors = 3)
     {
         if (runs.Count == 0) throw new DuprException("a baseline needs at least one results file");
         var perRun = runs.Select(r => MetricSummary.Of(r).ToDictionary(s => (s.Finetuning, s.Pretraining, s.Metric))).ToList();
         var rows = new List<BaselineRow>();
+        var vacuous = new List<string>();
         foreach (var key in perRun[0].Keys.Where(k => perRun.All(r => r.ContainsKey(k))))
         {
             var summaries = perRun.Select(r => r[key]).ToList();
@@ -30,9 +32,11 @@ public static class BaselineBuilder
                 ? Math.Sqrt(summaries.Sum(s => (s.Mean - value) * (s.Mean - value)) / (summaries.Count - 1))
                 : 0;
             double tolerance = Math.Max(floor, standardErrors * Math.Max(meanSe, runSpread));
-            rows.Add(new BaselineRow(key.Finetuning, key.Pretraining, key.Metric, Math.Round(value, 2), Math.Round(tolerance, 2), 0));
+            var row = new BaselineRow(key.Finetuning, key.Pretraining, key.Metric, Math.Round(value, 2), Math.Round(tolerance, 2), 0);
+            if (row.Tolerance >= row.Value) vacuous.Add(row.Key);
+            else rows.Add(row);
         }
-        return rows;
+        return new BaselineBuild(rows, vacuous);
     }
 
     /// <summary>Writes <paramref name="rows"/> as a baseline CSV (atomically).</summary>
@@ -45,3 +49,6 @@ public static class BaselineBuilder
             csv.WriteRecord([r.Finetuning, r.Pretraining, r.Metric, r.Value.ToString("0.##", inv), r.Tolerance!.Value.ToString("0.##", inv)]);
     });
 }
+
+/// <summary>What <see cref="BaselineBuilder.Build"/> made: the rows, and the metrics left out because their tolerance reached their value.</summary>
+public sealed record BaselineBuild(IReadOnlyList<BaselineRow> Rows, IReadOnlyList<string> Vacuous);

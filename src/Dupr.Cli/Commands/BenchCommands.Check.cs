@@ -33,7 +33,8 @@ public sealed partial class BenchCommands
     }
 
     [Command("baseline", Description = "Make a baseline CSV for `dupr bench check` from the results.csv of two or more independent runs of a suite: each metric's mean, "
-                                       + "and a tolerance of three standard errors of a run's mean (from the seeds' spread and the runs' spread), at least --floor.")]
+                                       + "and a tolerance of three standard errors of a run's mean (from the seeds' spread and the runs' spread), at least --floor. "
+                                       + "A metric whose tolerance reaches its value is left out (no score could fail it) and named.")]
     public void Baseline(
         GlobalOptions global,
         [Option("results", Description = "results.csv of one run (repeat for each run).")] string[] results,
@@ -43,8 +44,10 @@ public sealed partial class BenchCommands
         global.ToRuntimeOptions();
         if (results.Length < 2) throw new DuprException($"--results: a baseline needs at least two independent runs, got {results.Length}");
         if (!(floor >= 0)) throw new DuprException($"--floor must be non-negative, got {floor}");
-        var rows = BaselineBuilder.Build(results.Select(ResultsCsv.Read).ToList(), floor);
-        BaselineBuilder.Write(output, rows);
-        Console.WriteLine($"wrote {output}: {rows.Count} metrics from {results.Length} runs");
+        var built = BaselineBuilder.Build(results.Select(ResultsCsv.Read).ToList(), floor);
+        BaselineBuilder.Write(output, built.Rows);
+        Console.WriteLine($"wrote {output}: {built.Rows.Count} metrics from {results.Length} runs");
+        if (built.Vacuous.Count > 0)
+            Console.WriteLine($"left out {built.Vacuous.Count} metric(s) whose tolerance reaches their value (no score could fail them): {string.Join(", ", built.Vacuous)}");
     }
 }

@@ -23,13 +23,13 @@ public sealed partial class BenchCommands
         [Option("paper", Description = "Folder of the paper's tables (default: ../paper beside the suite file, i.e. eval/paper).")] string? paper = null,
         [Option("inference-batch", Description = "Images per forward pass in the evaluation stages.")] int inferenceBatch = 4,
         [Option("seeds", Description = "Fine-tuning seeds instead of the suite's, comma-separated (e.g. 3,4,5): an independent run for a baseline (`dupr bench baseline`).")] string? seeds = null,
+        [Option("pretrain-seed", Description = "Seed of every pre-training instead of the suite's: with --seeds, a run independent of the first down to its pre-trainings.")] long? pretrainSeed = null,
         [Option("jobs", Description = "Stages run at once, each in its own `dupr` process with its share of --threads (default: all cores): independent stages (fine-tunings, probes, the two pre-trainings) overlap. 1: one stage at a time in this process.")] int jobs = 1)
     {
         RuntimeOptions runtime = global.ToRuntimeOptions();
         if (inferenceBatch < 1) throw new DuprException($"--inference-batch must be positive, got {inferenceBatch}");
         if (jobs < 1) throw new DuprException($"--jobs must be positive, got {jobs}");
-        var loaded = Suite.Load(suite);
-        if (seeds != null) loaded.Spec.Seeds = ParseSeeds(seeds);
+        var loaded = LoadSuite(suite, seeds, pretrainSeed);
         var tables = PaperTable.Load(paper ?? Path.Combine(Path.GetDirectoryName(loaded.Path)!, "..", "paper"));
         var check = SuiteValidator.Check(loaded, tables);
         var plan = SuitePlan.Build(loaded, output, data, stages);
@@ -56,6 +56,7 @@ public sealed partial class BenchCommands
             if (data != null) arguments.AddRange(["--data", Path.GetFullPath(data)]);
             if (stages != null) arguments.AddRange(["--stages", Path.GetFullPath(stages)]);
             if (seeds != null) arguments.AddRange(["--seeds", seeds]);
+            if (pretrainSeed != null) arguments.AddRange(["--pretrain-seed", $"{pretrainSeed}"]);
             int threads = Math.Max(1, (runtime.Threads ?? Environment.ProcessorCount) / jobs);
             var launcher = new ChildProcessLauncher(DuprCommand(), arguments, threads);
             outcomes = new ParallelSuiteRunner(launcher, jobs).Run(plan, stop.Token);
@@ -90,11 +91,11 @@ public sealed partial class BenchCommands
         [Option("data", Description = "The run's data folder.")] string? data = null,
         [Option("stages", Description = "The run's stage folder.")] string? stages = null,
         [Option("inference-batch", Description = "Images per forward pass in an evaluation stage.")] int inferenceBatch = 4,
-        [Option("seeds", Description = "The run's seeds, if it overrode the suite's.")] string? seeds = null)
+        [Option("seeds", Description = "The run's seeds, if it overrode the suite's.")] string? seeds = null,
+        [Option("pretrain-seed", Description = "The run's pre-training seed, if it overrode the suite's.")] long? pretrainSeed = null)
     {
         RuntimeOptions runtime = global.ToRuntimeOptions();
-        var loaded = Suite.Load(suite);
-        if (seeds != null) loaded.Spec.Seeds = ParseSeeds(seeds);
+        var loaded = LoadSuite(suite, seeds, pretrainSeed);
         var plan = SuitePlan.Build(loaded, output, data, stages);
         var stage = plan.Stages.FirstOrDefault(s => s.Name == name)
                     ?? throw new DuprException($"--name {name}: no such stage in suite {loaded.Name}; `dupr bench run --dry-run` lists them");
@@ -115,6 +116,19 @@ public sealed partial class BenchCommands
         string host = Environment.ProcessPath ?? throw new DuprException("cannot tell how dupr was started (no process path)");
         bool dotnet = Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
         return dotnet ? [host, typeof(BenchCommands).Assembly.Location] : [host];
+    }
+
+    // The suite as a run sees it: the file, with the command line's seeds in place of the suite's.
+    static Suite LoadSuite(string path, string? seeds, long? pretrainSeed)
+    {
+        var loaded = Suite.Load(path);
+        if (seeds != null) loaded.Spec.Seeds = ParseSeeds(seeds);
+        if (pretrainSeed is { } s)
+        {
+            if (s < 0) throw new DuprException($"--pretrain-seed must be non-negative, got {s}");
+            foreach (var p in loaded.Spec.Pretrainings) p.Seed = s;
+        }
+        return loaded;
     }
 
     static List<long> ParseSeeds(string text)

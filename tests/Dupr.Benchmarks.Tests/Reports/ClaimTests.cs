@@ -76,12 +76,25 @@ public sealed class ClaimTests
     {
         var first = Rows("random", "voc.AP50", 30, 32, 34).Concat(Rows("random", "voc.AP", 10, 10, 10)).ToList();
         var second = Rows("random", "voc.AP50", 31, 33, 35).Concat(Rows("random", "voc.AP", 10, 10, 10)).Concat(Rows("mocov2", "voc.AP", 5)).ToList();
-        var rows = BaselineBuilder.Build([first, second], floor: 0.5);
+        var built = BaselineBuilder.Build([first, second], floor: 0.5);
+        var rows = built.Rows;
         Assert.Equal(2, rows.Count);                                                               // mocov2 is in one run only
+        Assert.Empty(built.Vacuous);
         var ap50 = rows.Single(r => r.Metric == "voc.AP50");
         Assert.Equal(32.5, ap50.Value);
         // Seeds' SD 2 -> a 3-seed mean has SE 2/sqrt(3); the runs' means differ by 1 (SD 0.71): the larger, times 3.
         Assert.Equal(Math.Round(3 * 2 / Math.Sqrt(3), 2), ap50.Tolerance);
         Assert.Equal(0.5, rows.Single(r => r.Metric == "voc.AP").Tolerance);                        // no spread: the floor
+    }
+
+    [Fact]
+    public void ABaselineLeavesOutMetricsThatNoScoreCouldFail()
+    {
+        // A ratio of 0.3 under a floor of 0.5 points, and a noisy 2 +- 3: neither could ever be below value - tolerance.
+        var first = Rows("random", "iou.slope", 0.3, 0.3, 0.3).Concat(Rows("random", "voc.AP75", 0, 2, 5)).Concat(Rows("random", "voc.AP", 10, 10, 10)).ToList();
+        var second = Rows("random", "iou.slope", 0.3, 0.3, 0.3).Concat(Rows("random", "voc.AP75", 1, 3, 1)).Concat(Rows("random", "voc.AP", 10, 10, 10)).ToList();
+        var built = BaselineBuilder.Build([first, second], floor: 0.5);
+        Assert.Equal(["voc.AP"], built.Rows.Select(r => r.Metric));
+        Assert.Equal(["voc_c4 / random / iou.slope", "voc_c4 / random / voc.AP75"], built.Vacuous.Order());
     }
 }
