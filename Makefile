@@ -1,7 +1,10 @@
 # Common tasks. Every target works on a fresh clone: restore, build and the native fix happen on the way.
 CONFIG ?= Release
 DUPR    = dotnet src/Dupr.Cli/bin/$(CONFIG)/net10.0/dupr.dll
-DATA   ?= data/shapes
+DATA   ?= data/mini
+JOBS   ?= 2
+# Extra `bench run` options, e.g. BENCH_ARGS="--seeds 6,7,8 --pretrain-seed 2" for a run independent of the baseline's.
+BENCH_ARGS ?=
 
 .PHONY: build test demo bench clean
 
@@ -13,13 +16,15 @@ test:
 
 RUNS   ?= runs/demo
 
-# The main job on a fresh machine (eval/suites/mini.json, under 30 minutes on 2 cores): the synthetic world, mini MoCo v2
-# and mini DUPR pre-training, the mini Faster R-CNN R18-C4 fine-tuned from random init, MoCo v2 and DUPR with 3 seeds,
-# VOC- and COCO-style evaluation, then the report table. Finished stages are kept in $(RUNS)/stages: running it again
-# (after Ctrl-C, a kill or a crash) continues where it stopped.
+# The main job on a fresh machine (eval/suites/mini.json, about 30 minutes on 2 cores): the synthetic world, mini MoCo v2
+# and mini DUPR pre-training, the probes of each backbone, the mini Faster R-CNN R18-FPN fine-tuned from random init,
+# MoCo v2 and DUPR with 3 seeds, VOC- and COCO-style evaluation, then the report table, the claims' verdicts and the
+# regression gate against eval/baselines/mini.csv. $(JOBS) stages run at once. Finished stages are kept in $(RUNS)/stages:
+# running it again (after Ctrl-C, a kill or a crash) continues where it stopped.
 demo: build
 	$(DUPR) env
-	$(DUPR) bench run --suite eval/suites/mini.json --output $(RUNS) --data $(DATA)
+	$(DUPR) bench run --suite eval/suites/mini.json --output $(RUNS) --data $(DATA) --jobs $(JOBS) $(BENCH_ARGS)
+	$(DUPR) bench check --results $(RUNS)/results.csv --baseline eval/baselines/mini.csv
 
 # Speed benchmarks; figures go to docs/BENCHMARKS.md by hand, CSVs to reports/bench.
 bench: build

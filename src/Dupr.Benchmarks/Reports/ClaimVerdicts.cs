@@ -15,17 +15,17 @@ public sealed record ClaimVerdict(string Better, string Than, string On, string 
     {
         var inv = CultureInfo.InvariantCulture;
         string head = $"{label(Better)} > {label(Than)}, {On} {Metric}";
-        string needs = string.Create(inv, $"needs >= {SuiteReport.Signed(MinGain)} and > {MinStandardErrors:0.#} SE");
+        string needs = string.Create(inv, $"needs >= {SuiteReport.Signed(MinGain, SuiteReport.Decimals(Metric))} and > {MinStandardErrors:0.#} SE");
         if (Difference is not { } d) return $"{head}: NO RESULTS ({needs})";
-        return $"{head}: {(Holds ? "holds" : "DOES NOT HOLD")}, {Describe(d)}; {needs})";
+        return $"{head}: {(Holds ? "holds" : "DOES NOT HOLD")}, {Describe(d, SuiteReport.Decimals(Metric))}; {needs})";
     }
 
     /// <summary>"+12.3 ± 1.1 (95% CI +9.2..+15.4; 3 vs 3 seeds" (the caller closes the bracket).</summary>
-    public static string Describe(Difference d)
+    public static string Describe(Difference d, int decimals = 1)
     {
-        var inv = CultureInfo.InvariantCulture;
-        if (double.IsNaN(d.StandardError)) return $"{SuiteReport.Signed(d.Mean)} (no spread: one value each";
-        return string.Create(inv, $"{SuiteReport.Signed(d.Mean)} ± {d.StandardError:0.0} (95% CI {SuiteReport.Signed(d.Low)}..{SuiteReport.Signed(d.High)}; {d.CountA} vs {d.CountB} seeds");
+        string Signed(double v) => SuiteReport.Signed(v, decimals);
+        if (double.IsNaN(d.StandardError)) return $"{Signed(d.Mean)} (no spread: one value each";
+        return $"{Signed(d.Mean)} ± {SuiteReport.Number(d.StandardError, decimals)} (95% CI {Signed(d.Low)}..{Signed(d.High)}; {d.CountA} vs {d.CountB} seeds";
     }
 }
 
@@ -43,7 +43,7 @@ public static class ClaimVerdicts
         foreach (var c in suite.Comparisons)
             foreach (var (on, metric) in rows.Where(r => r.Pretraining == c.A).Select(r => (r.Finetuning, r.Metric)).Distinct())
                 if (Between(rows, on, metric, c.A, c.B) is { } d)
-                    yield return $"{label(c.A)} - {label(c.B)}, {on} {metric}: {ClaimVerdict.Describe(d)})";
+                    yield return $"{label(c.A)} - {label(c.B)}, {on} {metric}: {ClaimVerdict.Describe(d, SuiteReport.Decimals(metric))})";
     }
 
     /// <summary>A minus B on one fine-tuning (or "probe") and metric; null when either has no value.</summary>

@@ -57,13 +57,22 @@ public static class SuiteReport
         return sb.ToString();
     }
 
-    /// <summary>The probes' table (a row per pre-training, a column per probe metric, mean ± std over seeds), or null without probe rows.</summary>
+    /// <summary>
+    /// The probes' table, or null without probe rows: a row per probe metric (they are many), a column per pre-training
+    /// (mean ± std over seeds, with the deltas against the references).
+    /// </summary>
     public static string? ProbeTable(SuiteSpec suite, IReadOnlyList<ResultRow> rows)
     {
         var probeRows = rows.Where(r => r.Finetuning == SuiteProbeSpec.ResultsName).ToList();
         if (probeRows.Count == 0) return null;
-        var pseudo = new FinetuningSpec { Name = SuiteProbeSpec.ResultsName, Config = "-", Metrics = probeRows.Select(r => r.Metric).Distinct().ToList() };
-        return Table(suite, pseudo, MetricSummary.Of(probeRows), []);
+        var summaries = MetricSummary.Of(probeRows);
+        var probe = new FinetuningSpec { Name = SuiteProbeSpec.ResultsName, Config = "-" };
+        var sb = new StringBuilder();
+        sb.Append("| probe | ").Append(string.Join(" | ", suite.Pretrainings.Select(p => p.DisplayName))).Append(" |\n");
+        sb.Append("|---|").Append(string.Concat(suite.Pretrainings.Select(_ => "---|"))).Append('\n');
+        foreach (string metric in probeRows.Select(r => r.Metric).Distinct())
+            sb.Append($"| {metric} | ").Append(string.Join(" | ", suite.Pretrainings.Select(p => Ours(suite, probe, p, metric, summaries)))).Append(" |\n");
+        return sb.ToString();
     }
 
     /// <summary>The Markdown table of one fine-tuning: a row per pre-training, our metrics each followed by the paper's matching columns.</summary>
@@ -95,8 +104,9 @@ public static class SuiteReport
     {
         MetricSummary? Find(string name) => summaries.FirstOrDefault(s => s.Finetuning == f.Name && s.Pretraining == name && s.Metric == metric);
         if (Find(p.Name) is not { } mine) return "–";
-        string cell = mine.Count > 1 ? $"{Number(mine.Mean)} ±{Number(mine.Std)}" : Number(mine.Mean);
-        return cell + Deltas(suite, p, name => Find(name)?.Mean, mine.Mean);
+        int decimals = Decimals(metric);
+        string cell = mine.Count > 1 ? $"{Number(mine.Mean, decimals)} ±{Number(mine.Std, decimals)}" : Number(mine.Mean, decimals);
+        return cell + Deltas(suite, p, name => Find(name)?.Mean, mine.Mean, decimals);
     }
 
     static string Theirs(SuiteSpec suite, FinetuningSpec f, PaperRefSpec block, PretrainingSpec p, string metric, IReadOnlyList<PaperMatch> matches)
@@ -108,26 +118,31 @@ public static class SuiteReport
     }
 
     // (..) against the first reference, [..] against the second; a reference row only against the references before it.
-    static string Deltas(SuiteSpec suite, PretrainingSpec p, Func<string, double?> valueOf, double value)
+    static string Deltas(SuiteSpec suite, PretrainingSpec p, Func<string, double?> valueOf, double value, int decimals = 1)
     {
         int own = suite.References.IndexOf(p.Name);
         var parts = new List<string>();
         for (int i = 0; i < suite.References.Count && (own < 0 || i < own); i++)
             if (valueOf(suite.References[i]) is double reference)
-                parts.Add($"{Open(i)}{Signed(value - reference)}{Close(i)}");
+                parts.Add($"{Open(i)}{Signed(value - reference, decimals)}{Close(i)}");
         return parts.Count == 0 ? "" : " " + string.Join(" ", parts);
     }
 
     static string Open(int i) => i == 0 ? "(" : i == 1 ? "[" : "{";
     static string Close(int i) => i == 0 ? ")" : i == 1 ? "]" : "}";
 
-    /// <summary>One decimal, as the paper prints.</summary>
-    public static string Number(double v) => v.ToString("0.0", Inv);
+    /// <summary>Decimals a metric is printed with: one for percentages, as the paper prints; two for the IoU-similarity curve's slope and gap (cosines).</summary>
+    public static int Decimals(string metric) => metric.StartsWith("iou-similarity.", StringComparison.Ordinal) ? 2 : 1;
 
-    /// <summary>A signed delta with one decimal: +1.2, -0.4, +0.0.</summary>
-    public static string Signed(double v)
+    /// <summary>A value with <paramref name="decimals"/> decimals (default one, as the paper prints).</summary>
+    public static string Number(double v, int decimals = 1) => v.ToString(Format(decimals), Inv);
+
+    /// <summary>A signed delta: +1.2, -0.4, +0.0.</summary>
+    public static string Signed(double v, int decimals = 1)
     {
-        double rounded = Math.Round(v, 1, MidpointRounding.AwayFromZero);
-        return (rounded >= 0 ? "+" : "") + (rounded == 0 ? 0.0 : rounded).ToString("0.0", Inv);
+        double rounded = Math.Round(v, decimals, MidpointRounding.AwayFromZero);
+        return (rounded >= 0 ? "+" : "") + (rounded == 0 ? 0.0 : rounded).ToString(Format(decimals), Inv);
     }
+
+    static string Format(int decimals) => "0." + new string('0', decimals);
 }

@@ -30,6 +30,26 @@ public class SuiteReportTests
     public void DeltasAreSignedWithOneDecimalAsThePaperPrintsThem(double value, string expected) => Assert.Equal(expected, SuiteReport.Signed(value));
 
     [Fact]
+    public void TheProbeTableHasARowPerMetricAndPrintsCosinesWithTwoDecimals()
+    {
+        Suite suite = SuiteFixtures.Tiny(); // pre-trainings random, mocov2, dupr; references: random, then mocov2
+        static ResultRow Probe(string pretraining, long seed, string metric, double value) => new("tiny", SuiteProbeSpec.ResultsName, pretraining, seed, metric, value, 0, "h");
+        var rows = new List<ResultRow>
+        {
+            Probe("random", 0, "knn.res5", 30), Probe("random", 1, "knn.res5", 32), Probe("mocov2", 0, "knn.res5", 33), Probe("dupr", 0, "knn.res5", 52.5),
+            Probe("random", 0, "iou-similarity.res4.slope", 0.12), Probe("random", 1, "iou-similarity.res4.slope", 0.14),
+            Probe("mocov2", 0, "iou-similarity.res4.slope", 0.37), Probe("dupr", 0, "iou-similarity.res4.slope", 0.44),
+        };
+        string table = SuiteReport.ProbeTable(suite.Spec, rows)!;
+        var lines = table.TrimEnd('\n').Split('\n');
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith("| probe | ", lines[0]);
+        Assert.Equal("| knn.res5 | 31.0 ±1.4 | 33.0 (+2.0) | 52.5 (+21.5) [+19.5] |", lines[2]);
+        Assert.Equal("| iou-similarity.res4.slope | 0.13 ±0.01 | 0.37 (+0.24) | 0.44 (+0.31) [+0.07] |", lines[3]);
+        Assert.Null(SuiteReport.ProbeTable(suite.Spec, [Row("dupr", 0, "voc.AP", 1)]));
+    }
+
+    [Fact]
     public void TheTableShowsOursAndThePapersNumbersWithBracketedDeltas()
     {
         Suite suite = SuiteFixtures.Tiny(); // references: random, then mocov2
