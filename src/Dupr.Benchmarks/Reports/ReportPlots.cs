@@ -23,6 +23,8 @@ public static class ReportPlots
         var written = new List<string>();
         string Save(string name) => Path.Combine(plan.Output, Folder, name);
 
+        // The online monitor of every pre-training on one axis: probe accuracy against pre-training steps.
+        var monitors = new List<PlotSeries>();
         foreach (var (pretraining, stage) in plan.Pretrainings.Where(p => StageStore.IsDone(p.Stage)))
         {
             var table = ReadMetrics(Path.Combine(stage.RunDirectory, "metrics.csv"));
@@ -30,6 +32,9 @@ public static class ReportPlots
             var columns = table.SelectMany(r => r.Keys).Distinct().ToList();
             IEnumerable<PlotSeries> Curves(IEnumerable<string> names) =>
                 names.Select(t => Series(t, table.Where(r => r.ContainsKey(t)).Select(r => (r["iteration"], r[t]))));
+            foreach (string column in columns.Where(c => c.StartsWith(PretrainTrainer.ProbePrefix, StringComparison.Ordinal)))
+                monitors.Add(Series($"{pretraining.DisplayName} {column[PretrainTrainer.ProbePrefix.Length..]}",
+                    table.Where(r => r.ContainsKey(column)).Select(r => (r["iteration"], r[column])), markers: true));
             string name = $"pretrain_loss_{pretraining.Name}.png";
             LinePlot.Save(Save(name), $"pre-training {pretraining.DisplayName}: loss terms", "iteration", "loss", Curves(columns.Where(LossCurveSummary.IsLoss)));
             written.Add(Path.Combine(Folder, name));
@@ -39,6 +44,11 @@ public static class ReportPlots
             name = $"pretrain_acc1_{pretraining.Name}.png";
             LinePlot.Save(Save(name), $"pre-training {pretraining.DisplayName}: contrastive top-1 accuracy", "iteration", "top-1 accuracy", Curves(accuracies));
             written.Add(Path.Combine(Folder, name));
+        }
+        if (monitors.Count > 0)
+        {
+            LinePlot.Save(Save("pretrain_probe.png"), "online probe of the query backbone during pre-training", "pre-training iteration", "top-1 (%)", monitors);
+            written.Add(Path.Combine(Folder, "pretrain_probe.png"));
         }
 
         var finetunes = plan.Evaluations.Where(e => StageStore.IsDone(e.Stage.Finetune)).ToList();

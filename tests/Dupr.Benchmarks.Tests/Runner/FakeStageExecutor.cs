@@ -40,6 +40,8 @@ public sealed class FakeStageExecutor : IStageExecutor
                 return new JObject();
             case PretrainStage p:
                 Write(p.Backbone);
+                // A loss that falls and the online monitor's probe at iterations 0 and 2, as a real pre-training logs them.
+                File.WriteAllText(Path.Combine(p.RunDirectory, "metrics.csv"), "iteration,probe_knn_res5,loss\n0,30,\n1,,5.5\n2,40,5.2\n");
                 return new JObject();
             case FinetuneStage f:
                 Write(f.FinalWeights);

@@ -27,6 +27,7 @@ public class SuiteOutputsTests
         Assert.Contains("| DUPR | 2 | 11.1 ±0.7 (+0.0) [+0.0] | 59.0 (+25.2) [+2.0] |", report);
         Assert.Contains("Stage time, finetune: 6 stage(s)", report);
         Assert.Contains(Path.Combine(ReportPlots.Folder, "ap_vs_iterations.png"), outputs.Plots);
+        Assert.Contains(Path.Combine(ReportPlots.Folder, "pretrain_probe.png"), outputs.Plots);
         Assert.All(outputs.Plots, p => Assert.True(new FileInfo(Path.Combine(plan.Output, p)).Length > 1000, p));
         Assert.Contains("![ap_vs_iterations](plots/ap_vs_iterations.png)", report);
     }
