@@ -31,6 +31,10 @@ public sealed class RoiHeadsSection
     [ConfigRange(Min = 0)]
     public double BoxRegLossWeight { get; set; } = 1.0;
 
+    /// <summary>Smooth L1 beta of loss_box_reg (detectron2's ROI_BOX_HEAD.SMOOTH_L1_BETA; 0 = L1, torchvision uses 1/9).</summary>
+    [ConfigRange(Min = 0)]
+    public double SmoothL1Beta { get; set; }
+
     /// <summary>Box coder weights (wx, wy, ww, wh) of the class-specific box deltas.</summary>
     [ConfigRange(Min = 0, MinExclusive = true)]
     public List<double> BboxRegWeights { get; set; } = [10, 10, 5, 5];

@@ -24,6 +24,10 @@ public sealed class RpnSection
     [ConfigRange(Min = 0, Max = 1)]
     public double PositiveFraction { get; set; } = 0.5;
 
+    /// <summary>Smooth L1 beta of loss_rpn_loc (detectron2's RPN.SMOOTH_L1_BETA; 0 = L1, torchvision uses 1/9).</summary>
+    [ConfigRange(Min = 0)]
+    public double SmoothL1Beta { get; set; }
+
     /// <summary>Box coder weights (wx, wy, ww, wh) of the anchor deltas.</summary>
     [ConfigRange(Min = 0, MinExclusive = true)]
     public List<double> BboxRegWeights { get; set; } = [1, 1, 1, 1];

@@ -12,6 +12,7 @@ public sealed class FixtureFoldersTests
     [InlineData("voc-eval", 80)]
     [InlineData("images", 29)]
     [InlineData("losses", 1)]
+    [InlineData("rcnn", 4)]
     [InlineData("masks", 1)]
     [InlineData("numpy", 1)]
     [InlineData("resnet", 9)]

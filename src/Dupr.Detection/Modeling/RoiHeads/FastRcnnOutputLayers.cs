@@ -1,6 +1,7 @@
 using Dupr.Core.Ops;
 using Dupr.Detection.Config;
 using TorchSharp.Modules;
+using SmoothL1Loss = Dupr.Detection.Modeling.Losses.SmoothL1Loss;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
@@ -41,9 +42,9 @@ public sealed class FastRcnnOutputLayers : nn.Module<Tensor, (Tensor Scores, Ten
     public override (Tensor Scores, Tensor Deltas) forward(Tensor features) => (cls_score.call(features), bbox_pred.call(features));
 
     /// <summary>
-    /// loss_cls (mean cross-entropy over the sampled proposals) and loss_box_reg (L1 of the ground-truth class's deltas on
-    /// foreground proposals, summed and divided by the sampled count, as detectron2's smooth_l1 with beta 0), the latter
-    /// times roi_heads.box_reg_loss_weight.
+    /// loss_cls (mean cross-entropy over the sampled proposals) and loss_box_reg (smooth L1 with roi_heads.smooth_l1_beta,
+    /// by default 0 = L1, of the ground-truth class's deltas on foreground proposals, summed and divided by the sampled
+    /// count, as detectron2's), the latter times roi_heads.box_reg_loss_weight.
     /// </summary>
     public Dictionary<string, Tensor> Losses(Tensor scores, Tensor deltas, SampledProposals sampled)
     {
@@ -54,7 +55,7 @@ public sealed class FastRcnnOutputLayers : nn.Module<Tensor, (Tensor Scores, Ten
         var fgClasses = classes[foreground];
         var predicted = deltas.view(-1, config.NumClasses, 4)[foreground, fgClasses];
         var targets = Coder.Encode(sampled.Proposals[foreground], sampled.GtBoxes[foreground]);
-        var boxLoss = (predicted - targets).abs().sum().div(S(Math.Max(classes.numel(), 1)));
+        var boxLoss = SmoothL1Loss.Sum(predicted, targets, config.SmoothL1Beta).div(S(Math.Max(classes.numel(), 1)));
         if (config.BoxRegLossWeight != 1) boxLoss = boxLoss.mul(S(config.BoxRegLossWeight));
         return new Dictionary<string, Tensor>
         {

@@ -24,12 +24,8 @@ public sealed class ProposalSampler
     {
         using var scope = NewDisposeScope();
         gtBoxes = gtBoxes.to_type(proposals.dtype);
-        // Ground truth as proposals gives the head perfect positives from the first iteration (PROPOSAL_APPEND_GT).
-        if (config.ProposalAppendGt) proposals = cat([proposals, gtBoxes], 0);
-        var (matches, labels) = matcher.Match(BoxOps.PairwiseIou(gtBoxes, proposals));
+        (proposals, var classes, var matches) = Label(proposals, gtBoxes, gtClasses);
         long background = config.NumClasses;
-        var classes = gtBoxes.size(0) == 0 ? full(proposals.size(0), S(background), ScalarType.Int64, proposals.device) : gtClasses.to_type(ScalarType.Int64)[matches];
-        classes = classes.masked_fill(labels.eq(S(Matcher.Negative)), S(background)).masked_fill(labels.eq(S(Matcher.Ignore)), S(Matcher.Ignore));
         var (positive, negative) = BalancedSampler.Sample(classes, config.BatchSizePerImage, config.PositiveFraction, background);
         var picked = cat([positive, negative], 0);
         bool noGt = gtBoxes.size(0) == 0;
@@ -38,5 +34,22 @@ public sealed class ProposalSampler
         var result = new SampledProposals(proposals[picked], classes[picked], matchedBoxes, matchedIndices);
         scope.MoveToOuter(result.Tensors);
         return result;
+    }
+
+    /// <summary>
+    /// Before sampling: the proposals (the ground truth appended with roi_heads.proposal_append_gt), each one's class
+    /// (0..K-1 foreground, K background, -1 ignored) and matched ground-truth index (its best IoU; 0 with no ground truth).
+    /// </summary>
+    internal (Tensor Proposals, Tensor Classes, Tensor Matches) Label(Tensor proposals, Tensor gtBoxes, Tensor gtClasses)
+    {
+        using var scope = NewDisposeScope();
+        gtBoxes = gtBoxes.to_type(proposals.dtype);
+        // Ground truth as proposals gives the head perfect positives from the first iteration (PROPOSAL_APPEND_GT).
+        if (config.ProposalAppendGt) proposals = cat([proposals, gtBoxes], 0);
+        var (matches, labels) = matcher.Match(BoxOps.PairwiseIou(gtBoxes, proposals));
+        long background = config.NumClasses;
+        var classes = gtBoxes.size(0) == 0 ? full(proposals.size(0), S(background), ScalarType.Int64, proposals.device) : gtClasses.to_type(ScalarType.Int64)[matches];
+        classes = classes.masked_fill(labels.eq(S(Matcher.Negative)), S(background)).masked_fill(labels.eq(S(Matcher.Ignore)), S(Matcher.Ignore));
+        return scope.MoveToOuter(proposals, classes, matches);
     }
 }

@@ -1,6 +1,7 @@
 using Dupr.Core.Ops;
 using Dupr.Core.Runtime;
 using Dupr.Detection.Config;
+using Dupr.Detection.Modeling.Losses;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
@@ -8,8 +9,8 @@ namespace Dupr.Detection.Modeling.Rpn;
 
 /// <summary>
 /// detectron2's RPN: anchors on each input level, a shared <see cref="RpnHead"/>, anchor labels from a
-/// <see cref="Matcher"/> sampled by <see cref="BalancedSampler"/>, BCE objectness and L1 box losses
-/// normalised by the sampled anchor count, and proposals chosen by per-level top-k, clipping, dropping empty
+/// <see cref="Matcher"/> sampled by <see cref="BalancedSampler"/>, BCE objectness and smooth L1 (by default L1) box
+/// losses normalised by batch_size_per_image x images, and proposals chosen by per-level top-k, clipping, dropping empty
 /// boxes and per-level NMS.
 /// </summary>
 public sealed class RegionProposalNetwork : nn.Module
@@ -71,13 +72,24 @@ public sealed class RegionProposalNetwork : nn.Module
     internal (Tensor Labels, Tensor MatchedBoxes) LabelAnchors(Tensor anchors, Tensor gtBoxes)
     {
         using var scope = NewDisposeScope();
-        var (matches, labels) = matcher.Match(BoxOps.PairwiseIou(gtBoxes, anchors));
+        var (labels, matched) = MatchAnchors(anchors, gtBoxes);
         var (positive, negative) = BalancedSampler.Sample(labels, config.BatchSizePerImage, config.PositiveFraction, Matcher.Negative);
         var sampled = full_like(labels, S(Matcher.Ignore));
         sampled.index_fill_(0, positive, S(Matcher.Positive));
         sampled.index_fill_(0, negative, S(Matcher.Negative));
-        var matched = gtBoxes.size(0) == 0 ? zeros_like(anchors) : gtBoxes.to_type(anchors.dtype)[matches];
         return scope.MoveToOuter(sampled, matched);
+    }
+
+    /// <summary>
+    /// Anchor labels before sampling (1, 0, -1 between the IoU thresholds) and the matched ground-truth box of each anchor
+    /// (zeros with no ground truth), for one image.
+    /// </summary>
+    internal (Tensor Labels, Tensor MatchedBoxes) MatchAnchors(Tensor anchors, Tensor gtBoxes)
+    {
+        using var scope = NewDisposeScope();
+        var (matches, labels) = matcher.Match(BoxOps.PairwiseIou(gtBoxes, anchors));
+        var matched = gtBoxes.size(0) == 0 ? zeros_like(anchors) : gtBoxes.to_type(anchors.dtype)[matches];
+        return scope.MoveToOuter(labels, matched);
     }
 
     private Dictionary<string, Tensor> Losses(Tensor anchors, IReadOnlyList<Tensor> gtBoxes, Tensor logits, Tensor deltas)
@@ -94,15 +106,23 @@ public sealed class RegionProposalNetwork : nn.Module
                 targets[i] = coder.Encode(anchors, matched);
             }
         }
-        var gtLabels = stack(labels);
-        var positive = gtLabels.eq(S(Matcher.Positive));
-        var valid = gtLabels.ge(S(0));
-        // detectron2: smooth L1 with beta 0 (= L1) on foreground anchors and BCE on sampled anchors, both summed,
-        // then divided by the number of anchors sampled per batch.
-        var locLoss = (deltas[positive] - stack(targets)[positive]).abs().sum();
-        var clsLoss = nn.functional.binary_cross_entropy_with_logits(logits[valid], gtLabels[valid].to_type(logits.dtype),
+        return Losses(stack(labels), stack(targets), logits, deltas);
+    }
+
+    /// <summary>
+    /// loss_rpn_cls and loss_rpn_loc of sampled anchor labels [N, A] (1, 0, -1 unused) and regression targets [N, A, 4]
+    /// against objectness logits [N, A] and deltas [N, A, 4].
+    /// </summary>
+    internal Dictionary<string, Tensor> Losses(Tensor labels, Tensor targets, Tensor logits, Tensor deltas)
+    {
+        var positive = labels.eq(S(Matcher.Positive));
+        var valid = labels.ge(S(0));
+        // detectron2: smooth L1 (beta 0 = L1 by default) on foreground anchors and BCE on sampled anchors, both summed,
+        // then divided by batch_size_per_image x images (torchvision divides by the number actually sampled).
+        var locLoss = SmoothL1Loss.Sum(deltas[positive], targets[positive], config.SmoothL1Beta);
+        var clsLoss = nn.functional.binary_cross_entropy_with_logits(logits[valid], labels[valid].to_type(logits.dtype),
                                                                      reduction: nn.Reduction.Sum);
-        double normaliser = config.BatchSizePerImage * (double)gtBoxes.Count;
+        double normaliser = config.BatchSizePerImage * (double)labels.size(0);
         return new Dictionary<string, Tensor> { ["loss_rpn_cls"] = clsLoss.div(S(normaliser)), ["loss_rpn_loc"] = locLoss.div(S(normaliser)) };
     }
 
