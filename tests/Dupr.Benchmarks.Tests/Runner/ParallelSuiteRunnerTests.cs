@@ -60,6 +60,26 @@ public sealed class ParallelSuiteRunnerTests
     }
 
     [Fact]
+    public void StagesWithTheLongestChainBehindThemStartFirst()
+    {
+        using var temp = TestPaths.Temp();
+        var plan = SuitePlan.Build(SuiteFixtures.Tiny(), temp.File("order"), data: null);
+        var chain = ParallelSuiteRunner.CriticalPath(plan.Stages);
+        // A pre-training carries the fine-tunings and evaluations that wait for it; random init's fine-tunings only their own.
+        var pretrain = plan.Pretrainings.First(p => p.Pretraining.Name == "dupr").Stage;
+        var randomFinetune = plan.Evaluations.First(e => e.Pretraining.Name == "random").Stage.Finetune;
+        Assert.True(chain[pretrain] > chain[randomFinetune]);
+        Assert.True(chain[plan.Stages[0]] >= chain.Values.Max());   // the data stage is needed by everything
+
+        // With one job the order is a topological one that starts both pre-trainings before any random-init fine-tuning.
+        var launcher = new ThreadLauncher(new FakeStageExecutor());
+        new ParallelSuiteRunner(launcher, jobs: 1, _ => { }).Run(plan);
+        int FirstIndex(string prefix) => launcher.Order.FindIndex(n => n.StartsWith(prefix, StringComparison.Ordinal));
+        Assert.True(FirstIndex("pretrain-dupr") < FirstIndex("finetune-voc_c4-random"));
+        Assert.True(FirstIndex("pretrain-mocov2") < FirstIndex("finetune-voc_c4-random"));
+    }
+
+    [Fact]
     public void AFailureStopsNewStagesAndNamesTheStage()
     {
         using var temp = TestPaths.Temp();
