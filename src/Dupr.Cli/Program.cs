@@ -1,5 +1,6 @@
 using Cocona;
 using Cocona.Application;
+using Cocona.Command;
 using Cocona.Command.Dispatcher;
 using Dupr.Cli.Commands;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,7 @@ public static class Program
         builder.Services.AddSingleton<ICoconaApplicationMetadataProvider, ApplicationMetadata>();
         builder.Services.AddSingleton<ICoconaCommandDispatcherPipelineBuilder, DispatchPipeline>();
         builder.Services.AddSingleton<IHostLifetime, SignalFreeLifetime>();
+        builder.Services.AddSingleton<ICoconaBootstrapper, UnknownCommands>();
         var app = builder.Build();
         app.UseFilter(new ErrorFilter());
         app.AddCommands<EnvCommand>();

@@ -52,6 +52,18 @@ public class BadInputTests
         AssertOneLineError(CliRunner.Run(Expand(args, temp)), message.Replace("{temp}", temp.Path));
     }
 
+    // Cocona printed "Error: 'frobnicate' is not a command. See '--help' for usage." (and a list of similar commands).
+    [Theory]
+    [InlineData("dupr: error: unknown command 'frobnicate' (see dupr --help)", "frobnicate")]
+    [InlineData("dupr: error: unknown command 'frobnicate' (see dupr bench --help)", "bench", "frobnicate")]
+    [InlineData("dupr: error: unknown command 'pretrian' (did you mean 'pretrain'? see dupr --help)", "pretrian", "--config", "x.json")]
+    public void UnknownCommandIsOneLineAndExitCodeOne(string message, params string[] args)
+    {
+        var result = CliRunner.Run(args);
+        AssertOneLineError(result, message);
+        Assert.Equal(message, result.Stderr.Trim());
+    }
+
     // pycocotools refuses a results file with data after its array ("Extra data"); it was evaluated from the first array.
     [Theory]
     [InlineData("[] []", "unexpected data after the results array at line 1, position 3")]

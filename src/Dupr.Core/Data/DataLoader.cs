@@ -44,6 +44,9 @@ public sealed class DataLoader<TSample, TBatch> where TBatch : class, IBatch
         Options = options;
     }
 
+    /// <summary>A loader of the same dataset, batching and threads whose orders and sample randomness come from <paramref name="seed"/>.</summary>
+    public DataLoader<TSample, TBatch> WithSeed(long seed) => new(_dataset, _collate, Options with { Seed = seed });
+
     /// <summary>Batches in one epoch.</summary>
     public int BatchesPerEpoch => Options.DropLast
         ? _dataset.Count / Options.BatchSize

@@ -24,12 +24,12 @@ public sealed class BatchNorm2d : nn.Module<Tensor, Tensor>
     private readonly Tensor running_mean;
     private readonly Tensor running_var;
     private readonly Tensor num_batches_tracked;
-    private readonly double momentum, eps;
+    private readonly double eps;
 
     /// <summary>Identity-initialised batch norm over <paramref name="numFeatures"/> channels.</summary>
     public BatchNorm2d(long numFeatures, double momentum = 0.1, double eps = 1e-5) : base(nameof(BatchNorm2d))
     {
-        this.momentum = momentum;
+        Momentum = momentum;
         this.eps = eps;
         // The module owns its tensors: a dispose scope around its construction must not free them.
         weight = new Parameter(ones(numFeatures).DetachFromDisposeScope());
@@ -40,12 +40,29 @@ public sealed class BatchNorm2d : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>
+    /// Weight of a training batch's statistics in the running ones (PyTorch's momentum); null: their cumulative average since
+    /// <see cref="ResetRunningStats"/> (PyTorch's momentum=None, which precise BN uses).
+    /// </summary>
+    public double? Momentum { get; set; }
+
+    /// <summary>PyTorch's reset_running_stats: running mean 0, running variance 1, no batch counted.</summary>
+    public void ResetRunningStats()
+    {
+        using var noGrad = no_grad();
+        running_mean.zero_();
+        running_var.fill_(One);
+        num_batches_tracked.zero_();
+    }
+
     public override Tensor forward(Tensor input)
     {
         if (input.dim() != 4) throw new ArgumentException($"BatchNorm2d expects [N, C, H, W], got {input.dim()} dimensions", nameof(input));
         if (training)
             using (no_grad())
                 num_batches_tracked.add_(One, One);
-        return nn.functional.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps);
+        // PyTorch's exponential_average_factor: 1 / batches counted when momentum is None.
+        double factor = Momentum ?? (training ? 1.0 / num_batches_tracked.item<long>() : 0.0);
+        return nn.functional.batch_norm(input, running_mean, running_var, weight, bias, training, factor, eps);
     }
 }

@@ -20,6 +20,15 @@ public static class Norms
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no norm layer for this kind"),
     };
 
+    /// <summary>
+    /// True for normalisation layers (detectron2's norm_module_types: batch, group, instance, layer and local response norm),
+    /// whose parameters solver.weight_decay_norm decays.
+    /// </summary>
+    public static bool IsNorm(nn.Module module) => module is BatchNorm2d or FrozenBatchNorm2d
+        or TorchSharp.Modules.BatchNorm1d or TorchSharp.Modules.BatchNorm2d or TorchSharp.Modules.BatchNorm3d or TorchSharp.Modules.GroupNorm
+        or TorchSharp.Modules.InstanceNorm1d or TorchSharp.Modules.InstanceNorm2d or TorchSharp.Modules.InstanceNorm3d
+        or TorchSharp.Modules.LayerNorm or TorchSharp.Modules.LocalResponseNorm;
+
     // TorchSharp 0.107's GroupNorm leaves its affine parameters uninitialised (garbage or NaN); PyTorch's
     // reset_parameters sets weight 1 and bias 0.
     static nn.Module<Tensor, Tensor> GroupNorm(long channels)

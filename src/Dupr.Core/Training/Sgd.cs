@@ -18,6 +18,12 @@ public sealed class Sgd : SGD
     {
     }
 
+    /// <summary>SGD over parameter groups, each with its own options; an option a group leaves unset takes the value given here.</summary>
+    public Sgd(IEnumerable<ParamGroup> groups, double learningRate, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false, bool maximize = false)
+        : base(groups, learningRate, momentum, dampening, weightDecay, nesterov, maximize)
+    {
+    }
+
     /// <inheritdoc/>
     // TorchSharp's SGD.step, operation for operation, with each Scalar passed through Scalars.S.
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>

@@ -22,6 +22,13 @@ public sealed record SolverConfig
     [ConfigRange(Min = 0)]
     public double WeightDecay { get; set; } = 1e-4;
 
+    /// <summary>
+    /// Weight decay of the norm layers' parameters (BN and GN weights and biases; detectron2's SOLVER.WEIGHT_DECAY_NORM, 0 there);
+    /// null: <see cref="WeightDecay"/>, one decay for every parameter.
+    /// </summary>
+    [ConfigRange(Min = 0)]
+    public double? WeightDecayNorm { get; set; }
+
     /// <summary>Total optimisation steps.</summary>
     [ConfigRange(Min = 0)]
     public long MaxIter { get; set; } = 90000;

@@ -42,6 +42,9 @@ public sealed class DetectionConfig
 
     public DetectionTrainSection Train { get; set; } = new();
 
+    /// <summary>What runs before each evaluation: precise BN.</summary>
+    public DetectionTestSection Test { get; set; } = new();
+
     /// <summary>True for the detectors on a C4 backbone (RPN and box head on res4).</summary>
     public bool IsC4() => Architecture is DetectorArchitecture.FasterRcnnC4 or DetectorArchitecture.MaskRcnnC4;
 
@@ -68,6 +71,8 @@ public sealed class DetectionConfig
         if (Datasets.ClassNames.Count > 0 && Datasets.ClassNames.Count != ClassCount())
             throw new DuprException($"datasets.class_names has {Datasets.ClassNames.Count} names but {ClassCountKey()} is {ClassCount()}");
         if (Train.BatchSize < 1) throw new DuprException($"train.batch_size must be positive, got {Train.BatchSize}");
+        if (Train.Accumulation < 1 || Train.BatchSize % Train.Accumulation != 0)
+            throw new DuprException($"train.batch_size ({Train.BatchSize}) must be a positive multiple of train.accumulation ({Train.Accumulation})");
         if (Train.EvalPeriod < 0) throw new DuprException($"train.eval_period must be 0 (only at the end) or positive, got {Train.EvalPeriod}");
         if (Solver.MaxIter < 1) throw new DuprException($"solver.max_iter must be positive, got {Solver.MaxIter}");
     }

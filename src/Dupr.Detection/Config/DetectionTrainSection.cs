@@ -8,6 +8,14 @@ public sealed class DetectionTrainSection
     /// <summary>Images per optimiser step (detectron2's IMS_PER_BATCH); the learning rate scales with it.</summary>
     public int BatchSize { get; set; } = 16;
 
+    /// <summary>
+    /// Micro-batches accumulated into one optimiser step (batch_size is split into this many, as in pre-training): each
+    /// micro-batch's losses are scaled by 1/accumulation and their gradients summed, as detectron2 averages the gradients of
+    /// its GPUs' batches. BN statistics (BN, not FrozenBN) come from one micro-batch, as they came from one GPU's images.
+    /// </summary>
+    [ConfigRange(Min = 1)]
+    public int Accumulation { get; set; } = 1;
+
     /// <summary>Loader worker threads.</summary>
     [ConfigRange(Min = 0)]
     public int Workers { get; set; } = 4;

@@ -19,8 +19,10 @@ public sealed record DetectionTrainResult(string RunDirectory, long Iterations, 
 
 /// <summary>
 /// Fine-tunes a detector (paper 4.x) on VOC or COCO data: SGD with the linear scaling rule, linear warm-up and multi-step decay,
+/// optional gradient accumulation (train.accumulation) and norm parameters' own weight decay (solver.weight_decay_norm),
 /// metrics.csv + TensorBoard, atomic checkpoints and resume, a guard against non-finite losses, evaluation on the test set every
-/// train.eval_period iterations and at the end (<see cref="TrainingEvaluation"/>), and model_final.dat.
+/// train.eval_period iterations and at the end (<see cref="TrainingEvaluation"/>), each after precise BN if test.precise_bn is on
+/// (<see cref="PreciseBn"/>), and model_final.dat.
 /// </summary>
 public sealed class DetectionTrainer
 {
@@ -53,10 +55,11 @@ public sealed class DetectionTrainer
         DetectionTrainingSet data = DetectionDatasets.Train(_config, _options.Data);
         // Built before training, so a bad test set fails now rather than after hours of training.
         DetectionTestSet? testSet = DetectionDatasets.Test(_config, _options.Data);
+        // Under train.accumulation the loader gives micro-batches, accumulation of them per optimiser step.
         var loader = new DataLoader<DetectionSample, DetectionBatch>(data.Dataset,
             samples => DetectionBatch.Collate(samples, _config.Input.SizeDivisibility),
-            new DataLoaderOptions { BatchSize = train.BatchSize, Workers = train.Workers, Shuffle = true, DropLast = true, Seed = _options.Seed });
-        if (loader.BatchesPerEpoch == 0)
+            new DataLoaderOptions { BatchSize = train.BatchSize / train.Accumulation, Workers = train.Workers, Shuffle = true, DropLast = true, Seed = _options.Seed });
+        if (loader.BatchesPerEpoch < train.Accumulation)
             throw new DuprException($"--data {_options.Data}: {data.Dataset.Count} training images make no full batch of {train.BatchSize}");
         var solver = _config.Solver;
         long maxIter = solver.MaxIter;
@@ -67,14 +70,15 @@ public sealed class DetectionTrainer
         if (_options.Weights is string weights && !_options.Resume) DetectorWeights.LoadBackbone(model, weights);
         model.to(_device);
         model.train();
-        using var optimizer = new Sgd(model.parameters().Where(p => p.requires_grad), baseLr, solver.Momentum, weightDecay: solver.WeightDecay);
+        using var optimizer = OptimizerParameters.CreateSgd(model, model.parameters().Where(p => p.requires_grad), solver, baseLr);
         long start = 0;
         if (_options.Resume && checkpoints.Latest != null)
         {
             start = checkpoints.Load(model, optimizer).Iteration;
             Log.Info($"resumed from {checkpoints.Latest} at iteration {start}");
         }
-        Log.Info($"fine-tuning on {data.Description}: {data.Dataset.Count} images, batch {train.BatchSize}, {maxIter} iterations, base lr {baseLr:G4}, device {_device}");
+        string microBatches = train.Accumulation > 1 ? $" ({train.Accumulation} x {train.BatchSize / train.Accumulation})" : "";
+        Log.Info($"fine-tuning on {data.Description}: {data.Dataset.Count} images, batch {train.BatchSize}{microBatches}, {maxIter} iterations, base lr {baseLr:G4}, device {_device}");
 
         var loop = new TrainingLoop(run, new TrainingLoopOptions
         {
@@ -82,48 +86,80 @@ public sealed class DetectionTrainer
         }, optimizer, start, checkpoints.Latest);
         // Resuming a finished run redoes its final evaluation, so its eval.csv row goes first.
         var evaluation = testSet is null ? null : new TrainingEvaluation(run, testSet, start < maxIter ? start : start - 1, loop.Board, _device, train.Workers);
+        var preciseBn = new PreciseBn(_config.Test.PreciseBn, loader, _options.Seed, ToDevice);
         bool PeriodicEvaluationDue(long iteration) => evaluation != null && train.EvalPeriod > 0 && iteration % train.EvalPeriod == 0 && iteration < maxIter;
-        // A run stopped between checkpoint N and the end of evaluation N (killed, or stopped during it) has no row N yet.
-        if (start > 0 && PeriodicEvaluationDue(start) && !evaluation!.Recorded(start))
-            Evaluate(evaluation, model, start, final: false, cancellation);
-        using var batches = loader.Stream(start, cancellation).GetEnumerator();
+
+        // Precise BN (when on) and then, unless it is already recorded, the evaluation after `iteration` steps.
+        void PeriodicEvaluation(long iteration, bool recorded)
+        {
+            if (PreciseBnFor(model, preciseBn, iteration, cancellation) && !recorded) Evaluate(evaluation!, model, iteration, final: false, cancellation);
+        }
+
+        // A run stopped between checkpoint N and the end of evaluation N (killed, or stopped during it) has no row N yet; and
+        // checkpoint N was written before evaluation N's precise BN, which an uninterrupted run carries on training with.
+        if (start > 0 && PeriodicEvaluationDue(start)) PeriodicEvaluation(start, evaluation!.Recorded(start));
+        using var batches = loader.Stream(start * train.Accumulation, cancellation).GetEnumerator();
 
         StepReport Step(TrainingStep step)
         {
             // The samplers of the RPN and ROI heads draw from torch's generator: seeding it per step lets a resumed run repeat them.
             Seeding.SeedAll(TrainingLoop.StepSeed(_options.Seed, step.Iteration));
-            if (!batches.MoveNext()) throw new InvalidOperationException("the loader ran out of batches");
-            using DetectionBatch batch = batches.Current;
-            // On another device the batch is copied there; the step's dispose scope frees the copy.
-            var losses = model.Losses(_device.type == DeviceType.CPU ? batch : MoveTo(batch));
-            var total = losses.Values.Aggregate((a, b) => a.add(b, One));
-            var terms = losses.Select(l => (l.Key, (double)l.Value.item<float>())).Prepend(("loss", total.item<float>())).ToList();
-            step.EnsureFinite(terms);
+            using var micro = new StepBatches<DetectionBatch>(batches, train.Accumulation);
             optimizer.zero_grad();
-            total.backward();
+            var terms = new List<(string Name, double Value)>();
+            foreach (DetectionBatch batch in micro.Batches)
+            {
+                using var scope = NewDisposeScope();
+                // On another device the batch is copied there; this scope frees the copy.
+                var losses = model.Losses(ToDevice(batch));
+                var total = losses.Values.Aggregate((a, b) => a.add(b, One));
+                terms.AddRange(losses.Select(l => (l.Key, (double)l.Value.item<float>())).Prepend(("loss", total.item<float>())));
+                // Each micro-batch's losses (means over its images) weigh 1/accumulation: the step follows their mean gradient,
+                // as detectron2's follows the mean over its GPUs.
+                total.div(S(train.Accumulation)).backward();
+            }
+            var mean = StepReport.MeanTerms(terms);
+            step.EnsureFinite(mean);
             optimizer.step();
-            return new StepReport(terms);
+            return new StepReport(mean);
         }
 
         void AfterStep(long iteration)
         {
-            if (PeriodicEvaluationDue(iteration)) Evaluate(evaluation!, model, iteration, final: false, cancellation);
+            if (PeriodicEvaluationDue(iteration)) PeriodicEvaluation(iteration, recorded: false);
             StepCompleted?.Invoke(iteration);
         }
 
         var result = loop.Run(Step, iteration => checkpoints.Save(model, optimizer, iteration, new TrainerState(iteration)), AfterStep, cancellation);
+        // model_final.dat holds the statistics the final evaluation uses; a stop during their precise BN leaves both to --resume.
+        bool interrupted = result.Interrupted || !PreciseBnFor(model, preciseBn, result.Iterations, cancellation);
         DetectionMetrics? final = null;
-        if (!result.Interrupted)
+        if (!interrupted)
         {
             ModuleCheckpoint.Save(model, run.PathOf(FinalWeights), CheckpointFormat.TorchSharp);
             if (evaluation != null) final = Evaluate(evaluation, model, result.Iterations, final: true, cancellation);
         }
-        Log.Info($"{(result.Interrupted ? "interrupted" : "finished")} at iteration {result.Iterations}/{maxIter}; checkpoint {result.LastCheckpoint}");
-        return new DetectionTrainResult(run.Root, result.Iterations, maxIter, result.LastTerms, result.IterationsPerSecond, result.Interrupted, final);
+        Log.Info($"{(interrupted ? "interrupted" : "finished")} at iteration {result.Iterations}/{maxIter}; checkpoint {result.LastCheckpoint}");
+        return new DetectionTrainResult(run.Root, result.Iterations, maxIter, result.LastTerms, result.IterationsPerSecond, interrupted, final);
+    }
+
+    // False when a stop request cut precise BN short (the model is then as it was before it).
+    static bool PreciseBnFor(Detector model, PreciseBn preciseBn, long iteration, CancellationToken cancellation)
+    {
+        try
+        {
+            preciseBn.Run(model, iteration, cancellation);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            Log.Warn($"precise BN at iteration {iteration} stopped by the stop request; its evaluation is skipped");
+            return false;
+        }
     }
 
     // A stop request during an evaluation skips it (the training loop then stops at the next step boundary).
-    static DetectionMetrics? Evaluate(TrainingEvaluation evaluation, Modeling.MetaArch.Detector model, long iteration, bool final, CancellationToken cancellation)
+    static DetectionMetrics? Evaluate(TrainingEvaluation evaluation, Detector model, long iteration, bool final, CancellationToken cancellation)
     {
         try
         {
@@ -135,6 +171,9 @@ public sealed class DetectionTrainer
             return null;
         }
     }
+
+    // On the CPU the batch itself, else a copy on the device, which the caller's dispose scope frees.
+    DetectionBatch ToDevice(DetectionBatch batch) => _device.type == DeviceType.CPU ? batch : MoveTo(batch);
 
     DetectionBatch MoveTo(DetectionBatch batch) =>
         DetectionBatch.Collate(batch.Samples.Select(s => s with { Image = s.Image.to(_device), Boxes = s.Boxes.to(_device), Classes = s.Classes.to(_device) }).ToList(),

@@ -89,7 +89,10 @@ public sealed class ContrastSection
     /// </summary>
     public bool FillQueuesAtStart { get; set; }
 
-    /// <summary>Sub-batches with their own BN statistics in both encoders, keys shuffled across them (single-device shuffle-BN; 8 = the paper's 8 GPUs).</summary>
+    /// <summary>
+    /// Sub-batches with their own BN statistics in both encoders, keys shuffled across them (single-device shuffle-BN; 8 = the
+    /// paper's 8 GPUs). They are formed per micro-batch (train.accumulation): batch_size / (accumulation x groups) images each.
+    /// </summary>
     [ConfigRange(Min = 1)]
     public int ShuffleBnGroups { get; set; } = 8;
 }
@@ -104,7 +107,14 @@ public sealed class TrainSection
     [ConfigRange(Min = 1)]
     public int Epochs { get; set; } = 200;
 
-    /// <summary>Micro-batches accumulated into one optimiser step (batch_size is split into this many).</summary>
+    /// <summary>
+    /// Micro-batches accumulated into one optimiser step (batch_size is split into this many). Each micro-batch is one forward:
+    /// its shuffle-BN groups (contrast.shuffle_bn_groups) and the key shuffle stay inside it, so BN sees batch_size /
+    /// (accumulation x groups) images (accumulation 4 at 256 images and 8 groups: 8 instead of the paper's 32 per GPU);
+    /// dividing shuffle_bn_groups by the accumulation keeps the paper's group size, but with g groups a key's BN batch shares
+    /// about 1/g of its images with its query's, so fewer groups weaken the shuffle (README, "Shuffle-BN under accumulation").
+    /// The memory banks get every micro-batch's keys after the step, as one batch's.
+    /// </summary>
     [ConfigRange(Min = 1)]
     public int Accumulation { get; set; } = 1;
 

@@ -68,7 +68,7 @@ public sealed class PretrainTrainer
         using var model = new DuprModel(_config);
         model.to(_device);
         model.train();
-        using var optimizer = new Sgd(model.TrainableParameters(), baseLr, solver.Momentum, weightDecay: solver.WeightDecay);
+        using var optimizer = OptimizerParameters.CreateSgd(model, model.TrainableParameters(), solver, baseLr);
         long start = 0, skipped = 0;
         if (_options.Resume && checkpoints.Latest != null)
         {
@@ -105,14 +105,14 @@ public sealed class PretrainTrainer
                 outputs.Add(output);
                 stepSkipped += output.PairsWithoutOverlap;
             }
-            var terms = Average(outputs.SelectMany(o => o.Terms));
+            var terms = StepReport.MeanTerms(outputs.SelectMany(o => o.Terms));
             terms.Insert(0, ("loss", outputs.Average(o => o.Loss.item<float>())));
             step.EnsureFinite(terms);
             optimizer.step();
             optimizer.zero_grad();
             model.Enqueue(outputs, rng);
             skipped += stepSkipped;
-            var accuracies = Average(outputs.SelectMany(o => o.Accuracies)).Select(a => (AccuracyPrefix + a.Name, a.Value));
+            var accuracies = StepReport.MeanTerms(outputs.SelectMany(o => o.Accuracies)).Select(a => (AccuracyPrefix + a.Name, a.Value));
             bool probe = train.ProbePeriod > 0 && (step.Iteration + 1) % train.ProbePeriod == 0;
             return new StepReport(terms, [.. accuracies, ("no_overlap", stepSkipped), .. probe ? Probe(model) : []]);
         }
@@ -162,8 +162,4 @@ public sealed class PretrainTrainer
 
     /// <summary>Prefix of the metrics.csv columns holding a loss term's contrastive top-1 accuracy (acc1_image_res5, ...).</summary>
     public const string AccuracyPrefix = "acc1_";
-
-    // Per-name mean over the micro-batches of a step.
-    static List<(string Name, double Value)> Average(IEnumerable<(string Name, double Value)> values) =>
-        values.GroupBy(t => t.Name).Select(g => (g.Key, g.Average(t => t.Value))).ToList();
 }

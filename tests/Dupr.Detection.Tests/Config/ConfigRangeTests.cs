@@ -18,11 +18,21 @@ public class ConfigRangeTests
     [InlineData("input.min_size_train=[64,0]", "'input.min_size_train[1]' must be at least 1, got 0")]
     [InlineData("anchors.sizes=[[32,-64]]", "'anchors.sizes[0][1]' must be positive, got -64")]
     [InlineData("train.log_period=0", "'train.log_period' must be at least 1, got 0")]
+    [InlineData("train.accumulation=0", "'train.accumulation' must be at least 1, got 0")]
+    [InlineData("solver.weight_decay_norm=-1e-4", "'solver.weight_decay_norm' must be 0 or more, got -0.0001")]
+    [InlineData("test.precise_bn.num_iter=0", "'test.precise_bn.num_iter' must be at least 1, got 0")]
     public void OutOfRangeSettingsNameTheKey(string assignment, string problem)
     {
         string key = assignment[..assignment.IndexOf('=')];
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load<DetectionConfig>(Recipe, [assignment]));
         Assert.Equal($"--set {key}: {problem}", error.Message);
+    }
+
+    [Fact]
+    public void AnAccumulationThatDoesNotDivideTheBatchIsRefused()
+    {
+        var config = ConfigLoader.Load<DetectionConfig>(Recipe, ["train.accumulation=3"]);
+        Assert.Equal("train.batch_size (4) must be a positive multiple of train.accumulation (3)", Assert.Throws<Dupr.Core.Runtime.DuprException>(config.Validate).Message);
     }
 
     [Fact]

@@ -44,6 +44,38 @@ public class DetectionConfigTests
         Assert.Equal(800, voc.Input.MinSizeTest);
     }
 
+    // detectron2's SOLVER.WEIGHT_DECAY_NORM 0 in every paper recipe, TEST.PRECISE_BN where MoCo's Base-RCNN-C4-BN and detectron2's
+    // SyncBN FPN recipe have it (not Base-RetinaNet); the minis that inherit them keep the behaviour of eval/baselines/mini.csv.
+    [Theory]
+    [InlineData("voc_faster_rcnn_r50_c4_24k.json", true)]
+    [InlineData("coco_mask_rcnn_r50_c4_1x.json", true)]
+    [InlineData("coco_mask_rcnn_r50_c4_2x.json", true)]
+    [InlineData("coco_mask_rcnn_r50_fpn_1x.json", true)]
+    [InlineData("coco_mask_rcnn_r50_fpn_2x.json", true)]
+    [InlineData("cityscapes_mask_rcnn_r50_fpn_90k.json", true)]
+    [InlineData("lvis_v1_mask_rcnn_r50_fpn_180k.json", true)]
+    [InlineData("coco_retinanet_r50_fpn_1x.json", false)]
+    [InlineData("coco_retinanet_r50_fpn_2x.json", false)]
+    public void PaperRecipesTakeDetectron2sNormDecayAndPreciseBn(string name, bool preciseBn)
+    {
+        var config = ConfigLoader.Load<DetectionConfig>(Path.Combine(ConfigDir, name));
+        Assert.Equal((0.0, 1e-4), (config.Solver.WeightDecayNorm, config.Solver.WeightDecay));
+        Assert.Equal((preciseBn, 200), (config.Test.PreciseBn.Enabled, config.Test.PreciseBn.NumIter));
+        Assert.Equal(1, config.Train.Accumulation);
+    }
+
+    [Theory]
+    [MemberData(nameof(MiniConfigs))]
+    public void MiniRecipesKeepOneWeightDecayNoPreciseBnAndNoAccumulation(string name)
+    {
+        var config = ConfigLoader.Load<DetectionConfig>(Path.Combine(ConfigDir, name));
+        Assert.Null(config.Solver.WeightDecayNorm);
+        Assert.False(config.Test.PreciseBn.Enabled);
+        Assert.Equal(1, config.Train.Accumulation);
+    }
+
+    public static TheoryData<string> MiniConfigs() => new(Directory.GetFiles(ConfigDir, "*_mini.json").Select(Path.GetFileName)!);
+
     [Fact]
     public void CocoMiniRecipeReadsTheSyntheticWorldsCocoFilesAndIsEvaluatedPeriodically()
     {

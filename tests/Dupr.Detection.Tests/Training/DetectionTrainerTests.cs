@@ -1,9 +1,11 @@
+using Dupr.Core.Checkpoints;
 using Dupr.Core.Runtime;
 using Dupr.Core.Training;
 using Dupr.Detection.Config;
 using Dupr.Detection.Data.Coco;
 using Dupr.Detection.Data.Voc;
 using Dupr.Detection.Evaluation;
+using Dupr.Detection.Modeling.MetaArch;
 using Dupr.Detection.Training;
 using Dupr.Tests;
 using Newtonsoft.Json.Linq;
@@ -46,6 +48,46 @@ public sealed class DetectionTrainerTests : IClassFixture<TinyWorld>
         AssertSameRows(Path.Combine(whole.RunDirectory, "metrics.csv"), Path.Combine(resumed.RunDirectory, "metrics.csv"), LossColumns, rows: 6);
         AssertSameRows(Path.Combine(whole.RunDirectory, TrainingEvaluation.CsvName), Path.Combine(resumed.RunDirectory, TrainingEvaluation.CsvName),
             ["AP", "AP50", "AP75"], rows: 3);
+    }
+
+    [Fact]
+    public void PreciseBnRecomputesTheStatisticsBeforeEachEvaluationAndAResumedRunRecomputesThemToo()
+    {
+        using var temp = TestPaths.Temp();
+        using var scope = NewDisposeScope();
+        var config = TinyWorld.Config(DatasetFormat.Voc, maxIter: 4);
+        config.Train.EvalPeriod = 2;
+        config.Test.PreciseBn = new PreciseBnSection { Enabled = true, NumIter = 3 };
+        var whole = new DetectionTrainer(config, Options(temp.File("whole")), CPU).Run();
+
+        // A crash right after evaluation 2, whose checkpoint was written before that evaluation's precise BN.
+        var first = new DetectionTrainer(config, Options(temp.File("split")), CPU);
+        first.StepCompleted += step => { if (step == 2) throw new InvalidOperationException("crash"); };
+        Assert.Throws<InvalidOperationException>(() => first.Run());
+        var resumed = new DetectionTrainer(config, Options(temp.File("split"), resume: true), CPU).Run();
+
+        AssertSameRows(Path.Combine(whole.RunDirectory, TrainingEvaluation.CsvName), Path.Combine(resumed.RunDirectory, TrainingEvaluation.CsvName),
+            ["AP", "AP50", "AP75"], rows: 2);
+        // The last checkpoint (written before the final precise BN) holds evaluation 2's statistics, moved by steps 3 and 4:
+        // the resumed run has them because it redid that precise BN; model_final.dat holds the final precise BN's.
+        foreach (string file in new[] { Path.Combine("checkpoints", "iter_0000004", "model.dat"), DetectionTrainer.FinalWeights })
+        {
+            var expected = State(config, Path.Combine(whole.RunDirectory, file));
+            var actual = State(config, Path.Combine(resumed.RunDirectory, file));
+            foreach (var (key, value) in expected) Assert.True(actual[key].allclose(value, rtol: 1e-5, atol: 1e-6), $"{file}: {key}");
+        }
+        // Counted from the final precise BN's reset over its 3 batches (training counts one per step).
+        var counts = State(config, Path.Combine(whole.RunDirectory, DetectionTrainer.FinalWeights))
+            .Where(kv => kv.Key.EndsWith("num_batches_tracked")).Select(kv => kv.Value.item<long>()).ToList();
+        Assert.NotEmpty(counts);
+        Assert.All(counts, count => Assert.Equal(3L, count));
+    }
+
+    static Dictionary<string, Tensor> State(DetectionConfig config, string path)
+    {
+        var model = DetectorFactory.Create(config);
+        ModuleCheckpoint.Load(model, path);
+        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
     }
 
     [Fact]

@@ -30,12 +30,21 @@ public sealed class TinyWorld : IDisposable
 
     const int Size = 64;
     readonly TempDirectory _temp = TestPaths.Temp();
+    readonly int? _objectsPerImage;
 
     /// <summary>The --data folder.</summary>
     public string Root => _temp.Path;
 
-    public TinyWorld()
+    public TinyWorld() : this(objectsPerImage: null)
     {
+    }
+
+    /// <summary>A world whose every image holds <paramref name="count"/> objects (else 1 or 2).</summary>
+    public static TinyWorld WithObjectsPerImage(int count) => new(count);
+
+    TinyWorld(int? objectsPerImage)
+    {
+        _objectsPerImage = objectsPerImage;
         var random = new Random(7);
         string voc = Path.Combine(Root, "VOCdevkit", "VOC2007");
         foreach (string folder in new[] { "JPEGImages", "Annotations", Path.Combine("ImageSets", "Main") }) Directory.CreateDirectory(Path.Combine(voc, folder));
@@ -73,7 +82,7 @@ public sealed class TinyWorld : IDisposable
             stems.Add(stem);
             var image = full([3, Size, Size], S(128), ScalarType.Byte);
             var objects = new List<(string Name, int X, int Y, int W, int H)>();
-            for (int k = random.Next(1, 3); k > 0; k--)
+            for (int k = _objectsPerImage ?? random.Next(1, 3); k > 0; k--)
             {
                 int w = random.Next(14, 32), h = random.Next(14, 32), x = random.Next(0, Size - w), y = random.Next(0, Size - h);
                 string name = Classes[random.Next(Classes.Length)];
