@@ -17,6 +17,7 @@ public sealed class FixtureFoldersTests
     [InlineData("numpy", 1)]
     [InlineData("resnet", 9)]
     [InlineData("suites", 1)]
+    [InlineData("gate", 5)]
     public void FolderHoldsItsFiles(string folder, int atLeast)
     {
         string path = Path.Combine(TestPaths.Fixtures, folder);
