@@ -48,14 +48,6 @@ public class CommandLineTests
     }
 
     [Fact]
-    public void UnknownCommandFails()
-    {
-        var result = CliRunner.Run("frobnicate");
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("'frobnicate' is not a command", result.Stderr);
-    }
-
-    [Fact]
     public void GlobalOptionsMapToRuntimeOptions()
     {
         var options = new GlobalOptions { Device = "cuda:1", Threads = 4, Seed = 9, Verbose = true }.ToRuntimeOptions();
