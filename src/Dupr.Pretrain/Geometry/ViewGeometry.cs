@@ -1,18 +1,5 @@
 namespace Dupr.Pretrain.Geometry;
 
-/// <summary>An axis-aligned box x1, y1, x2, y2 (pixels, x right, y down).</summary>
-public readonly record struct Box(double X1, double Y1, double X2, double Y2)
-{
-    public double Width => X2 - X1;
-    public double Height => Y2 - Y1;
-
-    /// <summary>True when the box has positive width and height.</summary>
-    public bool IsNonEmpty => X2 > X1 && Y2 > Y1;
-}
-
-/// <summary>Where a view came from: its crop box in the original image, its output size, and whether it was flipped.</summary>
-public readonly record struct ViewFrame(Box Crop, int Width, int Height, bool Flipped);
-
 /// <summary>The geometry of patch Re-ID (paper eq. 3-4): the two views' intersection, mapped into each view.</summary>
 public static class ViewGeometry
 {
