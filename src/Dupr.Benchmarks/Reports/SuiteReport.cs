@@ -21,7 +21,7 @@ public static class SuiteReport
         if (suite.Description.Length > 0) sb.Append(suite.Description).Append("\n\n");
         var seeds = rows.Select(r => r.Seed).Distinct().Order().ToList();
         sb.Append($"- Ours: mean ± sample standard deviation over {seeds.Count} seed(s) ({string.Join(", ", seeds)}), in percent.\n");
-        var refs = suite.References.Select(r => suite.Pretrainings.First(p => p.Name == r).DisplayName).ToList();
+        var refs = suite.References.Select(suite.Label).ToList();
         if (refs.Count > 0)
             sb.Append($"- Deltas, the paper's bracket style: {string.Join(", ", refs.Select((r, i) => $"{Open(i)}..{Close(i)} vs {r}"))}; "
                       + "a reference row shows only the deltas against the references listed before it.\n");
@@ -42,13 +42,12 @@ public static class SuiteReport
             sb.Append(probes);
         }
         var verdicts = ClaimVerdicts.Evaluate(suite, rows);
-        string Label(string name) => suite.Pretrainings.First(p => p.Name == name).DisplayName;
         if (verdicts.Count > 0)
         {
             sb.Append("\n## Claims\n\n");
-            foreach (var v in verdicts) sb.Append($"- {v.Line(Label)}\n");
+            foreach (var v in verdicts) sb.Append($"- {v.Line(suite.Label)}\n");
         }
-        var comparisons = ClaimVerdicts.Comparisons(suite, rows, Label).ToList();
+        var comparisons = ClaimVerdicts.Comparisons(suite, rows, suite.Label).ToList();
         if (comparisons.Count > 0)
         {
             sb.Append("\n## Differences (mean difference ± its standard error, Welch 95% interval)\n\n");

@@ -18,6 +18,9 @@ public sealed class SuiteSpec
     /// <summary>The backbone initialisations compared (report rows).</summary>
     public List<PretrainingSpec> Pretrainings { get; set; } = [];
 
+    /// <summary>The label reports show for the pre-training named <paramref name="name"/>.</summary>
+    public string Label(string name) => Pretrainings.First(p => p.Name == name).DisplayName;
+
     /// <summary>The detector recipes every pre-training is fine-tuned with (report tables).</summary>
     public List<FinetuningSpec> Finetunings { get; set; } = [];
 

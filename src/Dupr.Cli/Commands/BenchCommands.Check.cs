@@ -25,8 +25,7 @@ public sealed partial class BenchCommands
         if (suite == null) return report.Passed ? 0 : 1;
         var spec = Suite.Load(suite).Spec;
         var verdicts = ClaimVerdicts.Evaluate(spec, rows);
-        string Label(string name) => spec.Pretrainings.First(p => p.Name == name).DisplayName;
-        foreach (var v in verdicts) Console.WriteLine($"{(v.Holds ? "ok  " : "FAIL")} claim {v.Line(Label)}");
+        foreach (var v in verdicts) Console.WriteLine($"{(v.Holds ? "ok  " : "FAIL")} claim {v.Line(spec.Label)}");
         int failed = verdicts.Count(v => !v.Holds);
         Console.WriteLine($"claims: {verdicts.Count - failed} of {verdicts.Count} hold");
         return report.Passed && failed == 0 ? 0 : 1;

@@ -68,10 +68,9 @@ public sealed partial class BenchCommands
             Console.Write(SuiteReport.Table(loaded.Spec, f, MetricSummary.Of(written.Rows), SuitePaper.Matches(loaded.Spec, tables)));
         }
         if (SuiteReport.ProbeTable(loaded.Spec, written.Rows) is { } probes) Console.Write($"\nProbes of the backbones:\n\n{probes}");
-        string Label(string name) => loaded.Spec.Pretrainings.First(p => p.Name == name).DisplayName;
         var verdicts = ClaimVerdicts.Evaluate(loaded.Spec, written.Rows);
-        if (verdicts.Count > 0) Console.WriteLine($"\nClaims:\n{string.Join("\n", verdicts.Select(v => "  " + v.Line(Label)))}");
-        var comparisons = ClaimVerdicts.Comparisons(loaded.Spec, written.Rows, Label).ToList();
+        if (verdicts.Count > 0) Console.WriteLine($"\nClaims:\n{string.Join("\n", verdicts.Select(v => "  " + v.Line(loaded.Spec.Label)))}");
+        var comparisons = ClaimVerdicts.Comparisons(loaded.Spec, written.Rows, loaded.Spec.Label).ToList();
         if (comparisons.Count > 0) Console.WriteLine($"\nDifferences (95% intervals):\n{string.Join("\n", comparisons.Select(c => "  " + c))}");
         int ran = outcomes.Count(o => o.Status != StageStatus.Cached);
         Console.WriteLine($"\nsuite {loaded.Name}: {outcomes.Count} stages ({ran} run now, {outcomes.Count - ran} reused)");
