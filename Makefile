@@ -11,7 +11,9 @@ BENCH_ARGS ?=
 build:
 	dotnet build Dupr.sln -c $(CONFIG) --nologo -v quiet -clp:ErrorsOnly
 
+# The MPI tests need MPICH; tools/ensure-mpich.sh installs it where it is missing (root with apt-get, as in CI).
 test:
+	bash tools/ensure-mpich.sh
 	dotnet test Dupr.sln -c $(CONFIG) --nologo -v quiet
 
 RUNS   ?= runs/demo

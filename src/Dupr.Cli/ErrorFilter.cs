@@ -1,4 +1,5 @@
 using Cocona.Filters;
+using Dupr.Core.Distributed;
 using Dupr.Core.Runtime;
 
 namespace Dupr.Cli;
@@ -31,8 +32,10 @@ public sealed class ErrorFilter : ICommandFilter
 
     static int Report(string message, Exception? detail)
     {
-        Console.Error.WriteLine($"dupr: error: {message}");
+        Console.Error.WriteLine(World.IsLaunched && Log.Rank is int rank ? $"dupr: error (rank {rank}): {message}" : $"dupr: error: {message}");
         if (Log.Verbose && detail != null) Console.Error.WriteLine(detail);
+        // The other ranks may be waiting for this one in a collective: end them all.
+        World.AbortAll(1);
         return 1;
     }
 }

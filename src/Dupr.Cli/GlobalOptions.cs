@@ -6,11 +6,11 @@ namespace Dupr.Cli;
 /// <summary>The options every `dupr` command accepts.</summary>
 public sealed class GlobalOptions : ICommandParameterSet
 {
-    [Option("device", Description = "Where tensors live: auto (cuda:0 if available, else cpu), cpu, cuda or cuda:N.")]
+    [Option("device", Description = "Where tensors live: auto (a GPU if available, else cpu), cpu, cuda or cuda:N. Under mpiexec, auto and cuda take GPU cuda:<local rank>.")]
     [HasDefaultValue]
     public string Device { get; set; } = "auto";
 
-    [Option("threads", Description = "CPU threads for torch operations (default: torch's own choice, one per core).")]
+    [Option("threads", Description = "CPU threads for torch operations (default: one per core; under mpiexec, the cores of the machine split between its ranks).")]
     [HasDefaultValue]
     public int? Threads { get; set; }
 

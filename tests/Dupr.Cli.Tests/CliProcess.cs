@@ -14,10 +14,14 @@ public sealed class CliProcess : IDisposable
     readonly StringBuilder _stdout = new(), _stderr = new();
 
     /// <summary>Starts dupr.dll of the test's own build with <paramref name="args"/>.</summary>
-    public CliProcess(params string[] args)
+    public CliProcess(params string[] args) : this("dotnet", [Path.Combine(AppContext.BaseDirectory, "dupr.dll"), .. args])
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dupr.dll"));
+    }
+
+    /// <summary>Starts <paramref name="program"/> with <paramref name="args"/> (e.g. mpiexec, see <see cref="Mpi"/>).</summary>
+    public CliProcess(string program, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in args) start.ArgumentList.Add(arg);
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);

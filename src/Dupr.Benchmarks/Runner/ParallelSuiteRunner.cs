@@ -14,9 +14,13 @@ public sealed class ParallelSuiteRunner(IStageLauncher launcher, int jobs, Actio
 {
     readonly Action<string> _log = log ?? Log.Info;
 
-    /// <summary>Runs every stage not finished yet; throws <see cref="StageInterruptedException"/> when <paramref name="cancellation"/> stops it.</summary>
-    public IReadOnlyList<StageOutcome> Run(SuitePlan plan, CancellationToken cancellation = default)
+    /// <summary>
+    /// Runs every stage not finished yet (of <paramref name="shard"/>'s share, when given: the others' stages are waited for);
+    /// throws <see cref="StageInterruptedException"/> when <paramref name="cancellation"/> stops it.
+    /// </summary>
+    public IReadOnlyList<StageOutcome> Run(SuitePlan plan, CancellationToken cancellation = default, SuiteShard? shard = null)
     {
+        var owned = shard?.Owned(plan);
         if (jobs < 1) throw new ArgumentOutOfRangeException(nameof(jobs), jobs, "at least one job");
         var blockers = plan.Problems.Concat(plan.MissingInputs).ToList();
         if (blockers.Count > 0) throw new DuprException($"suite {plan.Suite.Name} cannot run: {string.Join("; ", blockers)}");
@@ -25,7 +29,7 @@ public sealed class ParallelSuiteRunner(IStageLauncher launcher, int jobs, Actio
         string Head(Stage s) => $"[bench {plan.Stages.ToList().IndexOf(s) + 1}/{n}] {s.Name}";
         var outcomes = new List<StageOutcome>();
         var pending = new List<Stage>();
-        foreach (var stage in plan.Stages)
+        foreach (var stage in plan.Stages.Where(s => owned == null || owned.Contains(s)))
         {
             if (StageStore.IsDone(stage))
             {
@@ -53,6 +57,9 @@ public sealed class ParallelSuiteRunner(IStageLauncher launcher, int jobs, Actio
             if (running.Count == 0)
             {
                 if (stopping) break;
+                // A shard's next stage may wait for another shard's.
+                if (shard != null && pending.MinBy(s => plan.Stages.ToList().IndexOf(s)) is { } next && shard.WaitForNeeds(next, _log, cancellation)) continue;
+                if (shard != null) break;
                 throw new DuprException($"stages {string.Join(", ", pending.Select(s => s.Name))} wait for stages that did not finish");
             }
             var done = Task.WhenAny(running.Keys).GetAwaiter().GetResult();
@@ -86,8 +93,8 @@ public sealed class ParallelSuiteRunner(IStageLauncher launcher, int jobs, Actio
         return chain;
     }
 
-    // Rough one-thread minutes of the mini suite's stages (docs/BENCHMARKS.md); only their order matters.
-    static double EstimatedMinutes(Stage stage) => stage switch
+    /// <summary>Rough one-thread minutes of a mini suite stage (docs/BENCHMARKS.md): what scheduling and shard shares weigh stages by.</summary>
+    public static double EstimatedMinutes(Stage stage) => stage switch
     {
         PretrainStage => 6,
         FinetuneStage => 4,

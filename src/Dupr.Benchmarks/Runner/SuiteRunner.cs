@@ -11,9 +11,13 @@ public sealed class SuiteRunner(IStageExecutor executor, Action<string>? log = n
 {
     readonly Action<string> _log = log ?? Log.Info;
 
-    /// <summary>Runs every stage not finished yet; throws <see cref="StageInterruptedException"/> when <paramref name="cancellation"/> stops it.</summary>
-    public IReadOnlyList<StageOutcome> Run(SuitePlan plan, CancellationToken cancellation = default)
+    /// <summary>
+    /// Runs every stage not finished yet (of <paramref name="shard"/>'s share, when given); throws
+    /// <see cref="StageInterruptedException"/> when <paramref name="cancellation"/> stops it.
+    /// </summary>
+    public IReadOnlyList<StageOutcome> Run(SuitePlan plan, CancellationToken cancellation = default, SuiteShard? shard = null)
     {
+        var owned = shard?.Owned(plan);
         var blockers = plan.Problems.Concat(plan.MissingInputs).ToList();
         if (blockers.Count > 0)
             throw new DuprException($"suite {plan.Suite.Name} cannot run: {string.Join("; ", blockers)}");
@@ -24,13 +28,14 @@ public sealed class SuiteRunner(IStageExecutor executor, Action<string>? log = n
         {
             Stage stage = plan.Stages[i];
             string head = $"[bench {i + 1}/{n}] {stage.Name}";
+            if (owned != null && !owned.Contains(stage)) continue;
             if (StageStore.IsDone(stage))
             {
                 _log($"{head}: cached ({Path.GetRelativePath(plan.StagesRoot, stage.Directory)})");
                 outcomes.Add(new StageOutcome(stage, StageStatus.Cached, TimeSpan.Zero));
                 continue;
             }
-            if (cancellation.IsCancellationRequested)
+            if (cancellation.IsCancellationRequested || (shard != null && !shard.WaitForNeeds(stage, _log, cancellation)))
                 throw new StageInterruptedException($"stopped before {stage.Name}; run the same command again to continue");
             bool resumed = StageStore.IsStarted(stage);
             _log($"{head}: {(resumed ? "resuming" : "running")} {stage.Description}");

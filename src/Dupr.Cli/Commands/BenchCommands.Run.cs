@@ -24,11 +24,14 @@ public sealed partial class BenchCommands
         [Option("inference-batch", Description = "Images per forward pass in the evaluation stages.")] int inferenceBatch = 4,
         [Option("seeds", Description = "Fine-tuning seeds instead of the suite's, comma-separated (e.g. 3,4,5): an independent run for a baseline (`dupr bench baseline`).")] string? seeds = null,
         [Option("pretrain-seed", Description = "Seed of every pre-training instead of the suite's: with --seeds, a run independent of the first down to its pre-trainings.")] long? pretrainSeed = null,
-        [Option("jobs", Description = "Stages run at once, each in its own `dupr` process with its share of --threads (default: all cores): independent stages (fine-tunings, probes, the two pre-trainings) overlap. 1: one stage at a time in this process.")] int jobs = 1)
+        [Option("jobs", Description = "Stages run at once, each in its own `dupr` process with its share of --threads (default: all cores): independent stages (fine-tunings, probes, the two pre-trainings) overlap. 1: one stage at a time in this process.")] int jobs = 1,
+        [Option("shard", Description = "K/N: run only this runner's share of the stages (of N runners, e.g. CI jobs, sharing --stages or --output), waiting for the others' stages that its own need; no report. "
+                                       + "When every shard has finished, `dupr bench run` with the same options and no --shard writes the report from their stages.")] string? shard = null)
     {
         RuntimeOptions runtime = global.ToRuntimeOptions();
         if (inferenceBatch < 1) throw new DuprException($"--inference-batch must be positive, got {inferenceBatch}");
         if (jobs < 1) throw new DuprException($"--jobs must be positive, got {jobs}");
+        var part = shard == null ? null : SuiteShard.Parse(shard);
         var loaded = LoadSuite(suite, seeds, pretrainSeed);
         var tables = PaperTable.Load(paper ?? Path.Combine(Path.GetDirectoryName(loaded.Path)!, "..", "paper"));
         var check = SuiteValidator.Check(loaded, tables);
@@ -46,7 +49,7 @@ public sealed partial class BenchCommands
         if (jobs == 1)
         {
             var device = runtime.Apply();
-            outcomes = new SuiteRunner(new LibraryStageExecutor(device, inferenceBatch, runtime.Threads)).Run(plan, stop.Token);
+            outcomes = new SuiteRunner(new LibraryStageExecutor(device, inferenceBatch, runtime.Threads)).Run(plan, stop.Token, part);
         }
         else
         {
@@ -59,7 +62,14 @@ public sealed partial class BenchCommands
             if (pretrainSeed != null) arguments.AddRange(["--pretrain-seed", $"{pretrainSeed}"]);
             int threads = Math.Max(1, (runtime.Threads ?? Environment.ProcessorCount) / jobs);
             var launcher = new ChildProcessLauncher(DuprCommand(), arguments, threads);
-            outcomes = new ParallelSuiteRunner(launcher, jobs).Run(plan, stop.Token);
+            outcomes = new ParallelSuiteRunner(launcher, jobs).Run(plan, stop.Token, part);
+        }
+        if (part != null)
+        {
+            int ranNow = outcomes.Count(o => o.Status != StageStatus.Cached);
+            Console.WriteLine($"suite {loaded.Name}, shard {part}: {outcomes.Count} stages ({ranNow} run now, {outcomes.Count - ranNow} reused) in {plan.StagesRoot}");
+            Console.WriteLine("  when every shard has finished, the same `dupr bench run` without --shard writes the report");
+            return 0;
         }
         var written = SuiteReportWriter.Write(plan, tables);
         foreach (var f in loaded.Spec.Finetunings)

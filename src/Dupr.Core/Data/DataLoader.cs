@@ -49,8 +49,8 @@ public sealed class DataLoader<TSample, TBatch> where TBatch : class, IBatch
 
     /// <summary>Batches in one epoch.</summary>
     public int BatchesPerEpoch => Options.DropLast
-        ? _dataset.Count / Options.BatchSize
-        : (_dataset.Count + Options.BatchSize - 1) / Options.BatchSize;
+        ? _dataset.Count / Options.GlobalBatchSize
+        : (_dataset.Count + Options.GlobalBatchSize - 1) / Options.GlobalBatchSize;
 
     /// <summary>The dataset indices of <paramref name="epoch"/> in visiting order.</summary>
     public int[] Order(int epoch) =>
@@ -96,7 +96,7 @@ public sealed class DataLoader<TSample, TBatch> where TBatch : class, IBatch
 
     TBatch BuildBatch(int epoch, int[] order, int batchIndex, CancellationToken cancellation)
     {
-        int start = batchIndex * Options.BatchSize;
+        int start = batchIndex * Options.GlobalBatchSize + Options.ShardIndex * Options.BatchSize;
         int end = Math.Min(start + Options.BatchSize, order.Length);
         using var scope = torch.NewDisposeScope();
         var samples = new List<TSample>(end - start);

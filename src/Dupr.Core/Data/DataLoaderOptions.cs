@@ -3,8 +3,21 @@ namespace Dupr.Core.Data;
 /// <summary>How a <see cref="DataLoader{TSample, TBatch}"/> batches, orders and loads samples.</summary>
 public sealed record DataLoaderOptions
 {
-    /// <summary>Samples per batch.</summary>
+    /// <summary>Samples per batch (per shard when <see cref="ShardCount"/> > 1).</summary>
     public int BatchSize { get; init; } = 32;
+
+    /// <summary>
+    /// Data parallelism's sampler: the epoch's order is cut into global batches of BatchSize x ShardCount, and shard k (a
+    /// rank) loads the k-th BatchSize samples of each. Every shard sees the same number of batches, the shards of a step
+    /// are disjoint, and together they are what one process with the global batch would load.
+    /// </summary>
+    public int ShardCount { get; init; } = 1;
+
+    /// <summary>This process's shard, 0..ShardCount-1.</summary>
+    public int ShardIndex { get; init; }
+
+    /// <summary>Samples per step over all shards.</summary>
+    public int GlobalBatchSize => BatchSize * ShardCount;
 
     /// <summary>Loader threads; 0 loads on the consumer's thread (debugging, tests).</summary>
     public int Workers { get; init; } = 2;
@@ -36,6 +49,9 @@ public sealed record DataLoaderOptions
         if (BatchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {BatchSize}");
         if (Workers < 0) throw new ArgumentException($"workers must be non-negative, got {Workers}");
         if (Prefetch is < 1) throw new ArgumentException($"prefetch must be at least 1, got {Prefetch}");
+        if (ShardCount < 1 || ShardIndex < 0 || ShardIndex >= ShardCount)
+            throw new ArgumentException($"shard {ShardIndex} of {ShardCount} does not exist");
+        if (ShardCount > 1 && !DropLast) throw new ArgumentException("sharded loading drops the last partial batch (every shard must load one)");
         if (MaxReplacements < 1) throw new ArgumentException($"max replacements must be at least 1, got {MaxReplacements}");
     }
 }

@@ -46,6 +46,12 @@ public sealed class BatchNorm2d : nn.Module<Tensor, Tensor>
     /// </summary>
     public double? Momentum { get; set; }
 
+    /// <summary>
+    /// SyncBN: in training, batch statistics over every rank's images (<see cref="Distributed.World.Current"/>); in a world
+    /// of one, plain batch norm.
+    /// </summary>
+    public bool Synchronized { get; init; }
+
     /// <summary>PyTorch's reset_running_stats: running mean 0, running variance 1, no batch counted.</summary>
     public void ResetRunningStats()
     {
@@ -63,6 +69,8 @@ public sealed class BatchNorm2d : nn.Module<Tensor, Tensor>
                 num_batches_tracked.add_(One, One);
         // PyTorch's exponential_average_factor: 1 / batches counted when momentum is None.
         double factor = Momentum ?? (training ? 1.0 / num_batches_tracked.item<long>() : 0.0);
+        if (training && Synchronized && Distributed.World.Current is { Size: > 1 } world)
+            return Distributed.SyncBatchStatistics.Forward(world, input, running_mean, running_var, weight, bias, factor, eps);
         return nn.functional.batch_norm(input, running_mean, running_var, weight, bias, training, factor, eps);
     }
 }

@@ -25,6 +25,6 @@ public sealed record FpnConfig
     {
         if (InFeatures.Count == 0) throw new DuprException("fpn in_features is empty");
         if (OutChannels <= 0) throw new DuprException($"fpn out_channels must be positive, got {OutChannels}");
-        if (Norm == NormKind.FrozenBN) throw new DuprException("fpn norm must be None, BN or GN: a new FPN has no statistics to freeze");
+        if (Norm == NormKind.FrozenBN) throw new DuprException("fpn norm must be None, BN, SyncBN or GN: a new FPN has no statistics to freeze");
     }
 }

@@ -13,6 +13,7 @@ public static class Norms
     public static nn.Module<Tensor, Tensor> Create(NormKind kind, long channels) => kind switch
     {
         NormKind.BN => new BatchNorm2d(channels),
+        NormKind.SyncBN => new BatchNorm2d(channels) { Synchronized = true },
         NormKind.FrozenBN => new FrozenBatchNorm2d(channels),
         NormKind.GN => channels % GroupNormGroups == 0
             ? GroupNorm(channels)

@@ -38,7 +38,7 @@ public sealed class ResNet : Backbone
         int expansion = ResNetStage.Expansion(block);
 
         // Frozen stages never update their norm statistics, so BN there becomes FrozenBN (detectron2).
-        NormKind NormOf(int stage) => stage <= config.FreezeAt && config.Norm == NormKind.BN ? NormKind.FrozenBN : config.Norm;
+        NormKind NormOf(int stage) => stage <= config.FreezeAt && config.Norm is NormKind.BN or NormKind.SyncBN ? NormKind.FrozenBN : config.Norm;
 
         long width = config.Width;
         conv1 = nn.Conv2d(3, width, 7, stride: 2, padding: 3, bias: false);

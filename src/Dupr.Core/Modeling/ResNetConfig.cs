@@ -8,7 +8,7 @@ public sealed record ResNetConfig
     /// <summary>18, 34 (basic blocks), 50, 101 or 152 (bottlenecks).</summary>
     public int Depth { get; init; } = 50;
 
-    /// <summary>Norm after every convolution: BN, FrozenBN or GN.</summary>
+    /// <summary>Norm after every convolution: BN, SyncBN, FrozenBN or GN.</summary>
     public NormKind Norm { get; init; } = NormKind.FrozenBN;
 
     /// <summary>Stages frozen from the input on: 0 none, 1 the stem, 2 stem and res2, ... 5 everything (detectron2's FREEZE_AT).</summary>
@@ -42,7 +42,7 @@ public sealed record ResNetConfig
         if (!Layouts.ContainsKey(Depth))
             throw new DuprException($"resnet depth {Depth} is not supported; valid: {string.Join(", ", Layouts.Keys)}");
         if (Norm == NormKind.None)
-            throw new DuprException("resnet norm must be BN, FrozenBN or GN");
+            throw new DuprException("resnet norm must be BN, SyncBN, FrozenBN or GN");
         if (FreezeAt < 0 || FreezeAt > ResNet.StageNames.Count)
             throw new DuprException($"resnet freeze_at must be 0..{ResNet.StageNames.Count}, got {FreezeAt}");
         if (Width <= 0)

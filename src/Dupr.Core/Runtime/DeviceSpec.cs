@@ -13,15 +13,18 @@ public static class DeviceSpec
         throw new DuprException($"--device: '{spec}' is not one of auto, cpu, cuda, cuda:N");
     }
 
-    /// <summary>The device to run on: auto picks cuda:0 when CUDA is available, else cpu.</summary>
-    public static torch.Device Resolve(string spec)
+    /// <summary>
+    /// The device to run on: auto picks a GPU when CUDA is available, else cpu; auto and cuda pick GPU
+    /// <paramref name="localRank"/> (the rank's among the processes of this machine, 0 without MPI).
+    /// </summary>
+    public static torch.Device Resolve(string spec, int localRank = 0)
     {
         Validate(spec);
         TorchRuntime.EnsureLoaded();
         if (spec == "cpu") return torch.CPU;
         bool cuda = torch.cuda.is_available();
-        if (spec == "auto") return cuda ? new torch.Device(DeviceType.CUDA, 0) : torch.CPU;
-        int index = spec == "cuda" ? 0 : int.Parse(spec.AsSpan(5));
+        if (spec == "auto" && !cuda) return torch.CPU;
+        int index = spec is "auto" or "cuda" ? localRank : int.Parse(spec.AsSpan(5));
         if (!cuda) throw new DuprException($"--device {spec}: CUDA is not available (this build uses the {TorchRuntime.Backend} backend)");
         int count = torch.cuda.device_count();
         if (index >= count) throw new DuprException($"--device {spec}: only {count} CUDA device(s) present");

@@ -33,6 +33,7 @@ public static class EnvironmentReport
         rows.Add(("interop threads", torch.get_num_interop_threads().ToString()));
         rows.Add(("oneDNN ISA cap", NativeEnvironment.OneDnnIsa));
         rows.Add(("huge pages", NativeEnvironment.HugePages));
+        rows.Add(("mpi", Distributed.World.Describe()));
         return rows;
     }
 

@@ -1,3 +1,4 @@
+using Dupr.Core.Distributed;
 using TorchSharp;
 
 namespace Dupr.Core.Runtime;
@@ -13,13 +14,26 @@ public sealed record RuntimeOptions(string Device = "auto", int? Threads = null,
         if (Seed < 0) throw new DuprException($"--seed: must be non-negative, got {Seed}");
     }
 
-    /// <summary>Loads TorchSharp, sets its thread count and seeds every generator; returns the device.</summary>
+    /// <summary>
+    /// Loads TorchSharp, sets its thread count and seeds every generator; returns the device. Under an MPI launcher it joins
+    /// the world first: each rank takes its share of the machine's cores (unless --threads says otherwise) and, for cuda or
+    /// auto, the GPU of its local rank; ranks other than 0 print only warnings and errors (rank 0 reports for the run).
+    /// </summary>
     public torch.Device Apply()
     {
         Validate();
+        var world = World.Current;
+        if (!world.IsMain)
+        {
+            Log.Rank = world.Rank;
+            Console.SetOut(TextWriter.Null);
+        }
         TorchRuntime.EnsureLoaded();
-        if (Threads is int threads) torch.set_num_threads(threads);
+        int? threads = Threads ?? (world.LocalSize > 1 ? Math.Max(1, Environment.ProcessorCount / world.LocalSize) : null);
+        if (threads is int count) torch.set_num_threads(count);
         Seeding.SeedAll(Seed);
-        return DeviceSpec.Resolve(Device);
+        var device = DeviceSpec.Resolve(Device, world.LocalRank);
+        if (world.Size > 1) Log.Info($"MPI world of {world.Size} ranks ({world.LocalSize} on this machine); rank 0 on {device}, {torch.get_num_threads()} threads per rank");
+        return device;
     }
 }

@@ -1,4 +1,5 @@
 using Dupr.Core.Checkpoints;
+using Dupr.Core.Distributed;
 using Dupr.Core.Runtime;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -44,6 +45,26 @@ public sealed class RunCheckpoints<TState> where TState : class
     {
         string name = $"iter_{iteration:D7}";
         string final = Path.Combine(_folder, name), temp = final + ".tmp";
+        // Rank 0 writes the checkpoint for every rank of a multi-process run (their replicas are the same); the others wait
+        // for it, so that no rank can end the job (an error, a stop) while it is being written.
+        if (!World.Current.IsMain)
+        {
+            World.Current.Barrier();
+            return final;
+        }
+        try
+        {
+            Write(model, optimizer, state, name, final, temp);
+        }
+        finally
+        {
+            World.Current.Barrier();
+        }
+        return final;
+    }
+
+    void Write(nn.Module model, OptimizerHelper optimizer, TState state, string name, string final, string temp)
+    {
         // Unfinished folders of killed runs (this iteration's or another's) are never resumed from.
         if (Directory.Exists(_folder))
             foreach (string unfinished in Directory.GetDirectories(_folder, "iter_*.tmp")) Directory.Delete(unfinished, recursive: true);
@@ -58,7 +79,6 @@ public sealed class RunCheckpoints<TState> where TState : class
         AtomicFile.WriteAllText(Path.Combine(_folder, PointerName), name + "\n");
         foreach (string old in Directory.GetDirectories(_folder, "iter_*").Where(d => !d.EndsWith(".tmp")).Order(StringComparer.Ordinal).SkipLast(Keep))
             Directory.Delete(old, recursive: true);
-        return final;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Dupr.Core.Config;
+using Dupr.Core.Distributed;
 using Dupr.Core.Runtime;
 using Newtonsoft.Json.Linq;
 
@@ -19,6 +20,8 @@ public sealed class RunDirectory
     public static RunDirectory Create(string path, object config)
     {
         string root = Path.GetFullPath(path);
+        // Rank 0 writes the run directory for every rank of a multi-process run.
+        if (!World.Current.IsMain) return new RunDirectory(root);
         try
         {
             Directory.CreateDirectory(root);

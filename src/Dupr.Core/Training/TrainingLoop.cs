@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dupr.Core.Distributed;
 using Dupr.Core.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -27,14 +28,16 @@ public sealed class TrainingLoop
         _optimizer = optimizer;
         _start = start;
         _resumedFrom = lastCheckpoint;
+        // Rank 0 writes the run's logs for every rank.
+        if (!World.Current.IsMain) return;
         Board = torch.utils.tensorboard.SummaryWriter(run.PathOf("tb"));
         _metrics = new MetricsCsv(run.PathOf("metrics.csv"), resumeIteration: start);
     }
 
-    readonly MetricsCsv _metrics;
+    readonly MetricsCsv? _metrics;
 
-    /// <summary>The run's TensorBoard writer (tb/), for trainers that log more than the step rows (evaluation).</summary>
-    public TorchSharp.Modules.SummaryWriter Board { get; }
+    /// <summary>The run's TensorBoard writer (tb/), for trainers that log more than the step rows (evaluation); null on ranks other than 0.</summary>
+    public TorchSharp.Modules.SummaryWriter? Board { get; }
 
     /// <summary>
     /// Logs <paramref name="values"/> as the metrics.csv and TensorBoard row of <paramref name="iteration"/> outside a step
@@ -42,8 +45,8 @@ public sealed class TrainingLoop
     /// </summary>
     public void LogExtra(long iteration, IReadOnlyList<(string Name, double Value)> values)
     {
-        _metrics.Append(iteration, values);
-        foreach (var (name, value) in values) Board.add_scalar($"{_options.Name}/{name}", (float)value, (int)iteration);
+        _metrics?.Append(iteration, values);
+        foreach (var (name, value) in values) Board?.add_scalar($"{_options.Name}/{name}", (float)value, (int)iteration);
     }
 
     /// <summary>
@@ -68,7 +71,8 @@ public sealed class TrainingLoop
 
         while (iteration < maxIter)
         {
-            if (cancellation.IsCancellationRequested)
+            // Every rank stops at the same step (one that stopped alone would leave the others waiting in a collective).
+            if (World.Current.Any(cancellation.IsCancellationRequested))
             {
                 interrupted = true;
                 break;
@@ -94,8 +98,8 @@ public sealed class TrainingLoop
                 {
                     double rate = (iteration - _start) * _options.RateUnitsPerIteration / clock.Elapsed.TotalSeconds;
                     var row = report.Terms.Concat([("lr", lr), (_options.RateColumn, rate)]).Concat(report.Extra ?? []).ToList();
-                    metrics.Append(iteration, row);
-                    foreach (var (name, value) in row) Board.add_scalar($"{_options.Name}/{name}", (float)value, (int)iteration);
+                    metrics?.Append(iteration, row);
+                    foreach (var (name, value) in row) Board?.add_scalar($"{_options.Name}/{name}", (float)value, (int)iteration);
                 }
                 progress.Report(iteration, string.Join(' ', report.Terms.Take(_options.ProgressTerms).Select(t => $"{t.Name}={t.Value:0.000}")) + $" lr={lr:G3}");
             }

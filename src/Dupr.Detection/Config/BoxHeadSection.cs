@@ -30,7 +30,7 @@ public sealed class BoxHeadSection
         if (NumConv < 0 || NumFc < 0) throw new DuprException($"box_head.num_conv and box_head.num_fc must not be negative, got {NumConv} and {NumFc}");
         if (NumConv > 0 && ConvDim < 1) throw new DuprException($"box_head.conv_dim must be positive, got {ConvDim}");
         if (NumFc > 0 && FcDim < 1) throw new DuprException($"box_head.fc_dim must be positive, got {FcDim}");
-        if (Norm == NormKind.FrozenBN) throw new DuprException("box_head.norm must be None, BN or GN: a new head has no statistics to freeze");
+        if (Norm == NormKind.FrozenBN) throw new DuprException("box_head.norm must be None, BN, SyncBN or GN: a new head has no statistics to freeze");
         if (NumConv > 0 && Norm == NormKind.GN && ConvDim % Norms.GroupNormGroups != 0)
             throw new DuprException($"box_head.norm GN needs box_head.conv_dim divisible by {Norms.GroupNormGroups}, got {ConvDim}");
     }

@@ -47,7 +47,7 @@ public sealed class FpnSection
     {
         Levels();
         if (OutChannels < 1) throw new DuprException($"fpn.out_channels must be positive, got {OutChannels}");
-        if (Norm == NormKind.FrozenBN) throw new DuprException("fpn.norm must be None, BN or GN: a new FPN has no statistics to freeze");
+        if (Norm == NormKind.FrozenBN) throw new DuprException("fpn.norm must be None, BN, SyncBN or GN: a new FPN has no statistics to freeze");
         if (Norm == NormKind.GN && OutChannels % Norms.GroupNormGroups != 0)
             throw new DuprException($"fpn.norm GN needs fpn.out_channels divisible by {Norms.GroupNormGroups}, got {OutChannels}");
     }

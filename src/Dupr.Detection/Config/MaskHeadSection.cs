@@ -39,7 +39,7 @@ public sealed class MaskHeadSection
         if (NumConv < 0) throw new DuprException($"mask_head.num_conv must not be negative, got {NumConv}");
         if (ConvDim < 1) throw new DuprException($"mask_head.conv_dim must be positive, got {ConvDim}");
         if (PoolerResolution < 1) throw new DuprException($"mask_head.pooler_resolution must be positive, got {PoolerResolution}");
-        if (Norm == NormKind.FrozenBN) throw new DuprException("mask_head.norm must be None, BN or GN: a new head has no statistics to freeze");
+        if (Norm == NormKind.FrozenBN) throw new DuprException("mask_head.norm must be None, BN, SyncBN or GN: a new head has no statistics to freeze");
         if (NumConv > 0 && Norm == NormKind.GN && ConvDim % Norms.GroupNormGroups != 0)
             throw new DuprException($"mask_head.norm GN needs mask_head.conv_dim divisible by {Norms.GroupNormGroups}, got {ConvDim}");
     }

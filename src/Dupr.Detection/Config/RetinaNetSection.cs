@@ -86,13 +86,13 @@ public sealed class RetinaNetSection
         string[] stages = ["res2", "res3", "res4", "res5"];
         if (FpnInFeatures.Count == 0 || FpnInFeatures.Any(f => !stages.Contains(f)) || !FpnInFeatures.SequenceEqual(stages.Where(FpnInFeatures.Contains)))
             throw new DuprException($"retinanet.fpn_in_features must be distinct ResNet stages (res2..res5) finest first, got [{string.Join(", ", FpnInFeatures)}]");
-        if (FpnNorm == NormKind.FrozenBN) throw new DuprException("retinanet.fpn_norm must be None, BN or GN: a new FPN has no statistics to freeze");
+        if (FpnNorm == NormKind.FrozenBN) throw new DuprException("retinanet.fpn_norm must be None, BN, SyncBN or GN: a new FPN has no statistics to freeze");
         if (FpnNorm == NormKind.GN && FpnOutChannels % Norms.GroupNormGroups != 0)
             throw new DuprException($"retinanet.fpn_norm GN needs fpn_out_channels divisible by {Norms.GroupNormGroups}, got {FpnOutChannels}");
         BottomUpConfig(backbone).Validate();
         ToFpnConfig().Validate();
         if (NumConvs < 0) throw new DuprException($"retinanet.num_convs must not be negative, got {NumConvs}");
-        if (Norm == NormKind.FrozenBN) throw new DuprException("retinanet.norm must be None, BN or GN: a new head has no statistics to freeze");
+        if (Norm == NormKind.FrozenBN) throw new DuprException("retinanet.norm must be None, BN, SyncBN or GN: a new head has no statistics to freeze");
         if (Norm == NormKind.GN && FpnOutChannels % Norms.GroupNormGroups != 0)
             throw new DuprException($"retinanet.norm GN needs fpn_out_channels divisible by {Norms.GroupNormGroups}, got {FpnOutChannels}");
         if (!(PriorProb is > 0 and < 1)) throw new DuprException($"retinanet.prior_prob must be in (0, 1), got {PriorProb}");

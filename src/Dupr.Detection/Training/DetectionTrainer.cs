@@ -1,5 +1,6 @@
 using Dupr.Core.Checkpoints;
 using Dupr.Core.Data;
+using Dupr.Core.Distributed;
 using Dupr.Core.Runtime;
 using Dupr.Core.Training;
 using Dupr.Detection.Config;
@@ -50,6 +51,9 @@ public sealed class DetectionTrainer
     public DetectionTrainResult Run(CancellationToken cancellation = default)
     {
         var train = _config.Train;
+        var world = World.Current;
+        // train.batch_size is the global batch (the paper's 16 on 8 GPUs): each rank takes its share, in micro-batches.
+        int microBatch = DataParallel.MicroBatch(world, train.BatchSize, train.Accumulation);
         var checkpoints = new RunCheckpoints<TrainerState>(_options.Output, new RunOrigin(_options.Seed, _options.Data));
         RunDirectory run = RunDirectory.OpenForTraining(_options.Output, _config, _options.Resume, checkpoints.Latest != null);
         DetectionTrainingSet data = DetectionDatasets.Train(_config, _options.Data);
@@ -58,7 +62,8 @@ public sealed class DetectionTrainer
         // Under train.accumulation the loader gives micro-batches, accumulation of them per optimiser step.
         var loader = new DataLoader<DetectionSample, DetectionBatch>(data.Dataset,
             samples => DetectionBatch.Collate(samples, _config.Input.SizeDivisibility),
-            new DataLoaderOptions { BatchSize = train.BatchSize / train.Accumulation, Workers = train.Workers, Shuffle = true, DropLast = true, Seed = _options.Seed });
+            new DataLoaderOptions { BatchSize = microBatch, Workers = train.Workers, Shuffle = true, DropLast = true, Seed = _options.Seed,
+                                    ShardIndex = world.Rank, ShardCount = world.Size });
         if (loader.BatchesPerEpoch < train.Accumulation)
             throw new DuprException($"--data {_options.Data}: {data.Dataset.Count} training images make no full batch of {train.BatchSize}");
         var solver = _config.Solver;
@@ -71,34 +76,37 @@ public sealed class DetectionTrainer
         model.to(_device);
         model.train();
         using var optimizer = OptimizerParameters.CreateSgd(model, model.parameters().Where(p => p.requires_grad), solver, baseLr);
+        var gradients = new GradientAverager(world, model.parameters());
         long start = 0;
         if (_options.Resume && checkpoints.Latest != null)
         {
             start = checkpoints.Load(model, optimizer).Iteration;
             Log.Info($"resumed from {checkpoints.Latest} at iteration {start}");
         }
-        string microBatches = train.Accumulation > 1 ? $" ({train.Accumulation} x {train.BatchSize / train.Accumulation})" : "";
+        string microBatches = train.Accumulation > 1 || world.Size > 1 ? $" ({DataParallel.Describe(world, train.Accumulation, microBatch)})" : "";
         Log.Info($"fine-tuning on {data.Description}: {data.Dataset.Count} images, batch {train.BatchSize}{microBatches}, {maxIter} iterations, base lr {baseLr:G4}, device {_device}");
 
+        if (world.Size > 1) Log.Info($"data parallel over {world.Size} ranks: {gradients.Volume}");
         var loop = new TrainingLoop(run, new TrainingLoopOptions
         {
             Name = "finetune", Solver = solver, BaseLr = baseLr, LogPeriod = train.LogPeriod, RateColumn = "iterations_per_s",
         }, optimizer, start, checkpoints.Latest);
-        // Resuming a finished run redoes its final evaluation, so its eval.csv row goes first.
-        var evaluation = testSet is null ? null : new TrainingEvaluation(run, testSet, start < maxIter ? start : start - 1, loop.Board, _device, train.Workers);
+        // Resuming a finished run redoes its final evaluation, so its eval.csv row goes first. Rank 0 evaluates for every rank.
+        var evaluation = testSet is null || !world.IsMain ? null : new TrainingEvaluation(run, testSet, start < maxIter ? start : start - 1, loop.Board!, _device, train.Workers);
         var preciseBn = new PreciseBn(_config.Test.PreciseBn, loader, _options.Seed, ToDevice);
-        bool PeriodicEvaluationDue(long iteration) => evaluation != null && train.EvalPeriod > 0 && iteration % train.EvalPeriod == 0 && iteration < maxIter;
+        // Every rank runs precise BN (SyncBN layers gather statistics from all of them); evaluations are rank 0's.
+        bool PeriodicEvaluationDue(long iteration) => testSet != null && train.EvalPeriod > 0 && iteration % train.EvalPeriod == 0 && iteration < maxIter;
 
         // Precise BN (when on) and then, unless it is already recorded, the evaluation after `iteration` steps.
         void PeriodicEvaluation(long iteration, bool recorded)
         {
-            if (PreciseBnFor(model, preciseBn, iteration, cancellation) && !recorded) Evaluate(evaluation!, model, iteration, final: false, cancellation);
+            if (PreciseBnFor(model, preciseBn, iteration, cancellation) && !recorded && evaluation != null) Evaluate(evaluation, model, iteration, final: false, cancellation);
         }
 
         // A run stopped between checkpoint N and the end of evaluation N (killed, or stopped during it) has no row N yet; and
         // checkpoint N was written before evaluation N's precise BN, which an uninterrupted run carries on training with.
-        if (start > 0 && PeriodicEvaluationDue(start)) PeriodicEvaluation(start, evaluation!.Recorded(start));
-        using var batches = loader.Stream(start * train.Accumulation, cancellation).GetEnumerator();
+        if (start > 0 && PeriodicEvaluationDue(start)) PeriodicEvaluation(start, evaluation?.Recorded(start) ?? true);
+        using var batches = loader.Stream(start * train.Accumulation, DataParallel.LoaderCancellation(world, cancellation)).GetEnumerator();
 
         StepReport Step(TrainingStep step)
         {
@@ -118,10 +126,12 @@ public sealed class DetectionTrainer
                 // as detectron2's follows the mean over its GPUs.
                 total.div(S(train.Accumulation)).backward();
             }
+            gradients.Average();
             var mean = StepReport.MeanTerms(terms);
+            if (world.Size > 1) mean = world.MeanByName(mean, [.. mean.Select(t => t.Name)]);
             step.EnsureFinite(mean);
             optimizer.step();
-            return new StepReport(mean);
+            return new StepReport(mean, DataParallel.StepColumns(world, gradients));
         }
 
         void AfterStep(long iteration)
@@ -134,7 +144,7 @@ public sealed class DetectionTrainer
         // model_final.dat holds the statistics the final evaluation uses; a stop during their precise BN leaves both to --resume.
         bool interrupted = result.Interrupted || !PreciseBnFor(model, preciseBn, result.Iterations, cancellation);
         DetectionMetrics? final = null;
-        if (!interrupted)
+        if (!interrupted && world.IsMain)
         {
             ModuleCheckpoint.Save(model, run.PathOf(FinalWeights), CheckpointFormat.TorchSharp);
             if (evaluation != null) final = Evaluate(evaluation, model, result.Iterations, final: true, cancellation);

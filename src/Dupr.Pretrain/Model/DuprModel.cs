@@ -2,6 +2,7 @@ using Dupr.Pretrain.Config;
 using Dupr.Pretrain.Geometry;
 using Dupr.Pretrain.Losses;
 using TorchSharp;
+using Dupr.Core.Distributed;
 using TorchSharp.Modules;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
@@ -18,11 +19,17 @@ public sealed class DuprModel : nn.Module
     private readonly DuprEncoder encoder_k;
     private readonly ModuleDict<KeyQueue> queues;
     private readonly ContrastSection contrast;
+    private readonly World world;
 
-    public DuprModel(PretrainConfig config) : base("DuprModel")
+    /// <summary>
+    /// The model of <paramref name="config"/>; in a <paramref name="world"/> of several ranks each rank runs this replica on its
+    /// share of the batch, and shuffle-BN and the banks span all ranks (as on the paper's 8 GPUs).
+    /// </summary>
+    public DuprModel(PretrainConfig config, World? world = null) : base("DuprModel")
     {
         Validate(config.Contrast);
         contrast = config.Contrast;
+        this.world = world ?? World.Single;
         encoder_q = new DuprEncoder("encoder_q", config);
         encoder_k = new DuprEncoder("encoder_k", config);
         queues = new ModuleDict<KeyQueue>();
@@ -52,6 +59,22 @@ public sealed class DuprModel : nn.Module
     /// <summary>The memory bank of a loss term (e.g. "image_res5").</summary>
     public KeyQueue Queue(string term) => queues[term];
 
+    /// <summary>The loss terms a step can report: image terms, then patch terms.</summary>
+    public IReadOnlyList<string> TermNames => [.. encoder_q.ImageLevels.Select(ImageTerm), .. encoder_q.PatchLevels.Select(PatchTerm)];
+
+    /// <summary>
+    /// One number per query-encoder parameter and per bank (keys and write pointer): what must agree, bit for bit, across
+    /// the ranks of a data-parallel run.
+    /// </summary>
+    public double[] ReplicaChecksums()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var parameters = encoder_q.parameters().Select(p => p.to(ScalarType.Float64).sum().item<double>());
+        var banks = queues.values().SelectMany(q => (double[])[q.Keys.to(ScalarType.Float64).sum().item<double>(), q.Pointer]);
+        return [.. parameters, .. banks];
+    }
+
     public static string ImageTerm(string level) => $"image_{level}";
     public static string PatchTerm(string level) => $"patch_{level}";
 
@@ -72,7 +95,7 @@ public sealed class DuprModel : nn.Module
     {
         int n = (int)batch.Queries.shape[0];
         var regions = IntersectionRois(batch, batch.Queries.device);
-        var (imageKeys, patchKeys) = KeyEmbeddings(batch, regions, rng);
+        var keys = KeyEmbeddings(batch, regions, rng);
         var queryFeatures = QueryFeatures(batch.Queries);
 
         var terms = new List<(string, double)>();
@@ -82,7 +105,7 @@ public sealed class DuprModel : nn.Module
         foreach (string level in encoder_q.ImageLevels)
         {
             var q = encoder_q.ImageEmbedding(level, queryFeatures[level]);
-            var (perImage, correct) = InfoNce.PerQuery(q, imageKeys[level], queues[ImageTerm(level)].Keys.detach(), contrast.Temperature);
+            var (perImage, correct) = InfoNce.PerQuery(q, keys.OwnImage[level], queues[ImageTerm(level)].Keys.detach(), contrast.Temperature);
             var term = perImage.mean(); // eq. 8, averaged over the batch
             loss = loss.add(term.mul(S(contrast.Alpha[ContrastSection.LevelIndex(level)])), One);
             terms.Add((ImageTerm(level), term.item<float>()));
@@ -94,7 +117,7 @@ public sealed class DuprModel : nn.Module
             foreach (string level in encoder_q.PatchLevels)
             {
                 var q = encoder_q.PatchEmbedding(level, queryFeatures[level], regions.QueryRois, RoiSize(level), regions.QueryFlips!);
-                var k = contrast.ShufflePatchPositives ? ShufflePositions(patchKeys[level], rng) : patchKeys[level];
+                var k = contrast.ShufflePatchPositives ? ShufflePositions(keys.OwnPatch[level], rng) : keys.OwnPatch[level];
                 var (perPosition, correct) = InfoNce.PerQuery(q, k, queues[PatchTerm(level)].Keys.detach(), contrast.Temperature);
                 var term = InfoNce.PatchLoss(perPosition, contrast.PatchLossSum);
                 // Images without overlap contribute nothing; average over all images of the batch.
@@ -104,10 +127,13 @@ public sealed class DuprModel : nn.Module
                 accuracies.Add((PatchTerm(level), correct.mean().item<float>()));
             }
         }
-        return new DuprOutput(loss, terms, accuracies, imageKeys, patchKeys, regions.Skipped);
+        return new DuprOutput(loss, terms, accuracies, keys.AllImage, keys.AllPatch, regions.Skipped);
     }
 
-    /// <summary>Pushes this step's keys: every image key, and <see cref="ContrastSection.PatchKeysPerBatch"/> sampled patch keys per level.</summary>
+    /// <summary>
+    /// Pushes this step's keys of every rank's images: every image key, and <see cref="ContrastSection.PatchKeysPerBatch"/>
+    /// sampled patch keys per level (the same on every rank, so the ranks' banks stay identical).
+    /// </summary>
     public void Enqueue(IReadOnlyList<DuprOutput> outputs, Random rng) =>
         Enqueue(outputs.Select(o => o.ImageKeys).ToList(), outputs.Select(o => o.PatchKeys).ToList(), contrast.PatchKeysPerBatch, rng);
 
@@ -130,9 +156,9 @@ public sealed class DuprModel : nn.Module
         {
             if (filled >= contrast.QueueSize) break;
             using var scope = NewDisposeScope();
-            int n = (int)batch.Keys.shape[0];
-            var (image, patch) = KeyEmbeddings(batch, IntersectionRois(batch, batch.Keys.device), rng);
-            Enqueue([image], [patch], n, rng);
+            int n = (int)batch.Keys.shape[0] * world.Size;
+            var keys = KeyEmbeddings(batch, IntersectionRois(batch, batch.Keys.device), rng);
+            Enqueue([keys.AllImage], [keys.AllPatch], n, rng);
             filled += n;
             used++;
         }
@@ -156,18 +182,53 @@ public sealed class DuprModel : nn.Module
         }
     }
 
-    // The key side of a batch, without gradient: image keys per image level [N, D] and, where the views overlap,
-    // patch keys per patch level [K, S*S, D].
-    private (Dictionary<string, Tensor> Image, Dictionary<string, Tensor> Patch) KeyEmbeddings(ViewPairBatch batch, PairRois regions, Random rng)
+    // The key side of a batch, without gradient. Own*: the keys of this rank's images (the positives of its queries); All*:
+    // those of every rank's images in global order (what the banks receive). Image keys per image level [N, D]; patch keys,
+    // of the images whose views overlap, per patch level [K, S*S, D].
+    private sealed record KeySide(Dictionary<string, Tensor> OwnImage, Dictionary<string, Tensor> OwnPatch,
+                                  Dictionary<string, Tensor> AllImage, Dictionary<string, Tensor> AllPatch);
+
+    // Shuffle-BN across ranks as MoCo does on 8 GPUs: the key views of every rank are gathered and permuted, each rank encodes
+    // its slice of the permutation (in its BN groups), and the embeddings are gathered and un-permuted. In a world of one
+    // this is the single-device shuffle-BN: permute, encode in groups, un-permute.
+    private KeySide KeyEmbeddings(ViewPairBatch batch, PairRois regions, Random rng)
     {
         using var noGrad = no_grad();
-        var features = KeyFeatures(batch.Keys, rng);
-        var image = encoder_k.ImageLevels.ToDictionary(level => level, level => encoder_k.ImageEmbedding(level, features[level]));
-        var patch = regions.KeyRois is null
-            ? []
-            : encoder_k.PatchLevels.ToDictionary(level => level,
-                level => encoder_k.PatchEmbedding(level, features[level], regions.KeyRois, RoiSize(level), regions.KeyFlips!));
-        return (image, patch);
+        int perRank = (int)batch.Keys.shape[0];
+        var (features, permutation) = KeyFeatures(batch.Keys, rng);
+        var slice = permutation[(world.Rank * perRank)..((world.Rank + 1) * perRank)];
+        var device = batch.Keys.device;
+        var allRows = world.AllGather(regions.KeyRows);
+        var rows = allRows.index_select(0, tensor(slice, device: device)); // the slice's images
+        var valid = rows.select(1, 0).gt(S(0)).nonzero().flatten();
+        var inverse = tensor(Inverse(permutation), device: device);
+        long own = world.Rank * perRank;
+
+        var ownImage = new Dictionary<string, Tensor>();
+        var allImage = new Dictionary<string, Tensor>();
+        foreach (string level in encoder_k.ImageLevels)
+        {
+            allImage[level] = world.AllGather(encoder_k.ImageEmbedding(level, features[level])).index_select(0, inverse);
+            ownImage[level] = allImage[level].narrow(0, own, perRank);
+        }
+
+        var ownPatch = new Dictionary<string, Tensor>();
+        var allPatch = new Dictionary<string, Tensor>();
+        var allValid = allRows.select(1, 0).gt(S(0));
+        var ownValid = allValid.narrow(0, own, perRank);
+        if (!allValid.any().item<bool>()) return new KeySide(ownImage, ownPatch, allImage, allPatch);
+        var rois = cat([valid.unsqueeze(1).to(ScalarType.Float32), rows.index_select(0, valid).narrow(1, 1, 4)], 1);
+        var flips = rows.index_select(0, valid).select(1, 5).gt(S(0));
+        foreach (string level in encoder_k.PatchLevels)
+        {
+            int size = RoiSize(level);
+            var padded = zeros([perRank, size * size, contrast.Dim], device: device);
+            if (valid.shape[0] > 0) padded.index_copy_(0, valid, encoder_k.PatchEmbedding(level, features[level], rois, size, flips));
+            var all = world.AllGather(padded).index_select(0, inverse);
+            allPatch[level] = all.index_select(0, allValid.nonzero().flatten());
+            if (regions.QueryRois is not null) ownPatch[level] = all.narrow(0, own, perRank).index_select(0, ownValid.nonzero().flatten());
+        }
+        return new KeySide(ownImage, ownPatch, allImage, allPatch);
     }
 
     private int RoiSize(string level) => contrast.RoiSize[ContrastSection.LevelIndex(level)];
@@ -183,26 +244,31 @@ public sealed class DuprModel : nn.Module
     public OrderedDictionary<string, Tensor> QueryFeatures(Tensor images) => FeaturesInGroups(encoder_q, images);
 
     /// <summary>
-    /// MoCo's shuffle-BN on one device: the key batch is permuted, run through the key encoder in sub-batches with their
-    /// own BN statistics, then un-permuted, so a key's BN statistics mix images whose queries sit in other sub-batches.
-    /// <paramref name="rng"/> drives the permutation (a resumed run repeats it).
+    /// Shuffle-BN's key encoder pass: the key views of all ranks (gathered) are permuted, and this rank runs its slice of the
+    /// permutation through the key encoder in sub-batches with their own BN statistics, so a key's BN statistics mix
+    /// images whose queries sit in other sub-batches. Returns the slice's feature maps (in permuted order) and the
+    /// permutation of the global batch; <paramref name="rng"/>, the same on every rank, draws it (a resumed run repeats it).
     /// </summary>
-    public OrderedDictionary<string, Tensor> KeyFeatures(Tensor images, Random rng)
+    public (OrderedDictionary<string, Tensor> Features, long[] Permutation) KeyFeatures(Tensor images, Random rng)
     {
-        int n = (int)images.shape[0];
+        int perRank = (int)images.shape[0], n = perRank * world.Size;
         long[] permutation = SampleWithoutReplacement(rng, n, n);
-        long[] inverse = new long[n];
-        for (int i = 0; i < n; i++) inverse[permutation[i]] = i;
-        var features = FeaturesInGroups(encoder_k, images.index_select(0, tensor(permutation, device: images.device)));
-        var unshuffle = tensor(inverse, device: images.device);
-        var result = new OrderedDictionary<string, Tensor>();
-        foreach (var (level, map) in features) result[level] = map.index_select(0, unshuffle);
-        return result;
+        var slice = permutation[(world.Rank * perRank)..((world.Rank + 1) * perRank)];
+        var mine = world.AllGather(images).index_select(0, tensor(slice, device: images.device));
+        return (FeaturesInGroups(encoder_k, mine), permutation);
+    }
+
+    private static long[] Inverse(long[] permutation)
+    {
+        long[] inverse = new long[permutation.Length];
+        for (int i = 0; i < permutation.Length; i++) inverse[permutation[i]] = i;
+        return inverse;
     }
 
     private OrderedDictionary<string, Tensor> FeaturesInGroups(DuprEncoder encoder, Tensor images)
     {
-        int groups = Math.Max(1, Math.Min(contrast.ShuffleBnGroups, (int)images.shape[0] / 2)); // BN needs 2+ images per group
+        // contrast.shuffle_bn_groups counts the groups of the global batch; each rank holds its share of them.
+        int groups = Math.Max(1, Math.Min(contrast.ShuffleBnGroups / world.Size, (int)images.shape[0] / 2)); // BN needs 2+ images per group
         if (groups == 1) return encoder.Features(images);
         var parts = images.chunk(groups).Select(encoder.Features).ToList();
         var result = new OrderedDictionary<string, Tensor>();
@@ -210,18 +276,18 @@ public sealed class DuprModel : nn.Module
         return result;
     }
 
-    // The views' intersection box (eq. 4) in each view's pixels, as RoIAlign rows [K, 5], and each view's flip; images
-    // whose views do not overlap are left out and counted.
-    private sealed record PairRois(Tensor? QueryRois, Tensor? KeyRois, Tensor? QueryFlips, Tensor? KeyFlips, int Skipped);
+    // The views' intersection box (eq. 4): in the query view as RoIAlign rows [K, 5] with the query view's flip, images whose
+    // views do not overlap left out and counted; in the key view per image of the batch, KeyRows [N, 6]: whether its views
+    // overlap (1 or 0), the box and the key view's flip (what the ranks exchange under shuffle-BN).
+    private sealed record PairRois(Tensor? QueryRois, Tensor? QueryFlips, int Skipped, Tensor KeyRows);
 
     private PairRois IntersectionRois(ViewPairBatch batch, Device device)
     {
         var queryRows = new List<float>();
-        var keyRows = new List<float>();
         var queryFlips = new List<bool>();
-        var keyFlips = new List<bool>();
-        int skipped = 0;
-        for (int i = 0; i < batch.QueryFrames.Count; i++)
+        int n = batch.QueryFrames.Count, skipped = 0;
+        var perImage = new float[n * 6];
+        for (int i = 0; i < n; i++)
         {
             ViewFrame qf = batch.QueryFrames[i], kf = batch.KeyFrames[i];
             if (ViewGeometry.Intersection(qf.Crop, kf.Crop) is not Box b)
@@ -231,13 +297,13 @@ public sealed class DuprModel : nn.Module
             }
             Box qb = ViewGeometry.ToView(b, qf), kb = ViewGeometry.ToView(b, kf);
             queryRows.AddRange([i, (float)qb.X1, (float)qb.Y1, (float)qb.X2, (float)qb.Y2]);
-            keyRows.AddRange([i, (float)kb.X1, (float)kb.Y1, (float)kb.X2, (float)kb.Y2]);
             queryFlips.Add(qf.Flipped);
-            keyFlips.Add(kf.Flipped);
+            float[] row = [1, (float)kb.X1, (float)kb.Y1, (float)kb.X2, (float)kb.Y2, kf.Flipped ? 1 : 0];
+            row.CopyTo(perImage, i * 6);
         }
-        if (queryFlips.Count == 0) return new PairRois(null, null, null, null, skipped);
-        return new PairRois(tensor(queryRows.ToArray(), device: device).view(-1, 5), tensor(keyRows.ToArray(), device: device).view(-1, 5),
-            tensor(queryFlips.ToArray(), device: device), tensor(keyFlips.ToArray(), device: device), skipped);
+        var keyRowsPerImage = tensor(perImage, device: device).view(n, 6);
+        if (queryFlips.Count == 0) return new PairRois(null, null, skipped, keyRowsPerImage);
+        return new PairRois(tensor(queryRows.ToArray(), device: device).view(-1, 5), tensor(queryFlips.ToArray(), device: device), skipped, keyRowsPerImage);
     }
 
     // The planted fault of ContrastSection.ShufflePatchPositives: keys [K, S*S, D] with their positions shuffled.

@@ -1,5 +1,6 @@
 using Dupr.Core.Checkpoints;
 using Dupr.Core.Data;
+using Dupr.Core.Distributed;
 using Dupr.Core.Runtime;
 using Dupr.Core.Training;
 using Dupr.Pretrain.Config;
@@ -43,9 +44,9 @@ public sealed class PretrainTrainer
     public PretrainResult Run(CancellationToken cancellation = default)
     {
         var train = _config.Train;
-        if (train.BatchSize < 1 || train.Accumulation < 1 || train.BatchSize % train.Accumulation != 0)
-            throw new DuprException($"train.batch_size ({train.BatchSize}) must be a positive multiple of train.accumulation ({train.Accumulation})");
-        int microBatch = train.BatchSize / train.Accumulation;
+        var world = World.Current;
+        // train.batch_size is the global batch (the paper's 256 on 8 GPUs): each rank takes its share, in micro-batches.
+        int microBatch = DataParallel.MicroBatch(world, train.BatchSize, train.Accumulation);
         if (train.ProbePeriod < 0 || (train.ProbePeriod > 0 && train.ProbePeriod % train.LogPeriod != 0))
             throw new DuprException($"train.probe_period ({train.ProbePeriod}) must be 0 or a multiple of train.log_period ({train.LogPeriod})");
         if (train.ProbePeriod > 0 && _options.Monitor is null)
@@ -56,7 +57,8 @@ public sealed class PretrainTrainer
         var folder = new UnlabeledImageFolder(_options.Data);
         var loader = new DataLoader<TwoViewSample, TwoViewBatch>(
             new TwoViewDataset(folder, new ViewTransform(_config.Views)), TwoViewBatch.Collate,
-            new DataLoaderOptions { BatchSize = microBatch, Workers = train.Workers, Shuffle = true, DropLast = true, Seed = _options.Seed, SkipBad = _options.SkipBad });
+            new DataLoaderOptions { BatchSize = microBatch, Workers = train.Workers, Shuffle = true, DropLast = true, Seed = _options.Seed, SkipBad = _options.SkipBad,
+                                    ShardIndex = world.Rank, ShardCount = world.Size });
         int stepsPerEpoch = loader.BatchesPerEpoch / train.Accumulation;
         if (stepsPerEpoch == 0)
             throw new DuprException($"{_options.Data}: {folder.Count} images make no full batch of {train.BatchSize}");
@@ -65,10 +67,12 @@ public sealed class PretrainTrainer
         double baseLr = LrSchedule.ScaledBaseLr(solver, train.BatchSize);
 
         Seeding.SeedAll(_options.Seed); // weight and memory-bank initialisation repeat per seed
-        using var model = new DuprModel(_config);
+        using var model = new DuprModel(_config, world);
         model.to(_device);
         model.train();
         using var optimizer = OptimizerParameters.CreateSgd(model, model.TrainableParameters(), solver, baseLr);
+        var gradients = new GradientAverager(world, model.TrainableParameters());
+        string[] termNames = [.. model.TermNames], lossNames = ["loss", .. termNames];
         long start = 0, skipped = 0;
         if (_options.Resume && checkpoints.Latest != null)
         {
@@ -76,8 +80,9 @@ public sealed class PretrainTrainer
             Log.Info($"resumed from {checkpoints.Latest} at iteration {start}");
         }
         Log.Info($"pre-training {folder.Count} images, batch {train.BatchSize} " +
-                 $"({train.Accumulation} x {microBatch}), {maxIter} iterations ({stepsPerEpoch}/epoch), base lr {baseLr:G4}, device {_device}");
+                 $"({DataParallel.Describe(world, train.Accumulation, microBatch)}), {maxIter} iterations ({stepsPerEpoch}/epoch), base lr {baseLr:G4}, device {_device}");
 
+        if (world.Size > 1) Log.Info($"data parallel over {world.Size} ranks: {gradients.Volume}");
         if (start == 0 && _config.Contrast.FillQueuesAtStart)
         {
             int used = model.FillQueues(FillBatches(loader), new Random(TrainingLoop.StepSeed(_options.Seed, FillEpoch)));
@@ -88,8 +93,8 @@ public sealed class PretrainTrainer
             Name = "pretrain", Solver = solver, BaseLr = baseLr, LogPeriod = train.LogPeriod,
             RateColumn = "images_per_s", RateUnitsPerIteration = train.BatchSize, ProgressTerms = 3,
         }, optimizer, start, checkpoints.Latest);
-        using var batches = loader.Stream(start * train.Accumulation, cancellation).GetEnumerator();
-        if (start == 0 && train.ProbePeriod > 0) loop.LogExtra(0, Probe(model));
+        using var batches = loader.Stream(start * train.Accumulation, DataParallel.LoaderCancellation(world, cancellation)).GetEnumerator();
+        if (start == 0 && train.ProbePeriod > 0 && world.IsMain) loop.LogExtra(0, Probe(model));
 
         StepReport Step(TrainingStep step)
         {
@@ -105,20 +110,30 @@ public sealed class PretrainTrainer
                 outputs.Add(output);
                 stepSkipped += output.PairsWithoutOverlap;
             }
+            gradients.Average();
             var terms = StepReport.MeanTerms(outputs.SelectMany(o => o.Terms));
             terms.Insert(0, ("loss", outputs.Average(o => o.Loss.item<float>())));
+            terms = world.MeanByName(terms, lossNames);
             step.EnsureFinite(terms);
             optimizer.step();
             optimizer.zero_grad();
             model.Enqueue(outputs, rng);
+            stepSkipped = (int)world.AllReduceSum([stepSkipped])[0];
             skipped += stepSkipped;
-            var accuracies = StepReport.MeanTerms(outputs.SelectMany(o => o.Accuracies)).Select(a => (AccuracyPrefix + a.Name, a.Value));
-            bool probe = train.ProbePeriod > 0 && (step.Iteration + 1) % train.ProbePeriod == 0;
-            return new StepReport(terms, [.. accuracies, ("no_overlap", stepSkipped), .. probe ? Probe(model) : []]);
+            var accuracies = world.MeanByName(StepReport.MeanTerms(outputs.SelectMany(o => o.Accuracies)), termNames).Select(a => (AccuracyPrefix + a.Name, a.Value));
+            bool probe = train.ProbePeriod > 0 && (step.Iteration + 1) % train.ProbePeriod == 0 && world.IsMain;
+            return new StepReport(terms, [.. accuracies, ("no_overlap", stepSkipped), .. probe ? Probe(model) : [], .. DataParallel.StepColumns(world, gradients)]);
         }
 
-        var result = loop.Run(Step, iteration => checkpoints.Save(model, optimizer, iteration, skipped), iteration => StepCompleted?.Invoke(iteration), cancellation);
-        if (!result.Interrupted) Export(model, run);
+        string Save(long iteration)
+        {
+            // Every rank must hold the same weights and banks; rank 0's checkpoint stands for all of them.
+            world.EnsureSame(model.ReplicaChecksums(), "the weights and memory banks");
+            return checkpoints.Save(model, optimizer, iteration, skipped);
+        }
+
+        var result = loop.Run(Step, Save, iteration => StepCompleted?.Invoke(iteration), cancellation);
+        if (!result.Interrupted && world.IsMain) Export(model, run);
         Log.Info($"{(result.Interrupted ? "interrupted" : "finished")} at iteration {result.Iterations}/{maxIter}; checkpoint {result.LastCheckpoint}; " +
                  $"{skipped} image pairs without overlap skipped the patch loss" + (loader.BadSamples.Summary() is string bad ? $"; {bad}" : ""));
         return new PretrainResult(run.Root, result.Iterations, maxIter, result.LastTerms, skipped, loader.BadSamples.Skipped,

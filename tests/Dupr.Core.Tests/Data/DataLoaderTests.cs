@@ -32,6 +32,20 @@ public class DataLoaderTests
     }
 
     [Fact]
+    public void ShardsSplitEveryGlobalBatchIntoDisjointPartsWhoseUnionIsTheBatchOfOneLoader()
+    {
+        var whole = Run(Loader(new FakeDataset(23), 1, dropLast: true, batch: 6), epoch: 2);
+        var shards = Enumerable.Range(0, 3).Select(k => Run(new DataLoader<TorchSharp.torch.Tensor, FakeBatch>(new FakeDataset(23), FakeBatch.Collate,
+            new DataLoaderOptions { BatchSize = 2, Workers = k, Seed = 7, DropLast = true, ShardIndex = k, ShardCount = 3 }), epoch: 2)).ToList();
+        Assert.Equal(3, whole.Count);
+        Assert.All(shards, s => Assert.Equal(whole.Count, s.Count)); // every rank takes as many steps
+        for (int b = 0; b < whole.Count; b++)
+            Assert.Equal(whole[b], shards.SelectMany(s => s[b]).ToArray()); // rank k holds the k-th part of global batch b
+        Assert.Throws<ArgumentException>(() => new DataLoaderOptions { ShardIndex = 3, ShardCount = 3, DropLast = true }.Validate());
+        Assert.Throws<ArgumentException>(() => new DataLoaderOptions { ShardIndex = 0, ShardCount = 2 }.Validate());
+    }
+
+    [Fact]
     public void StartingMidEpochGivesTheSameLaterBatches()
     {
         var loader = Loader(new FakeDataset(23), 2);

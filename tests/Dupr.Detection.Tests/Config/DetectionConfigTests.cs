@@ -36,8 +36,8 @@ public class DetectionConfigTests
     public void VocRecipeIsMocosDetectron2Recipe()
     {
         var voc = ConfigLoader.Load<DetectionConfig>(Path.Combine(ConfigDir, "voc_faster_rcnn_r50_c4_24k.json"));
-        Assert.Equal((50, NormKind.BN, 0), (voc.Backbone.Depth, voc.Backbone.Norm, voc.Backbone.FreezeAt));
-        Assert.Equal((20, NormKind.BN), (voc.RoiHeads.NumClasses, voc.RoiHeads.Res5ExtraNorm));
+        Assert.Equal((50, NormKind.SyncBN, 0), (voc.Backbone.Depth, voc.Backbone.Norm, voc.Backbone.FreezeAt));
+        Assert.Equal((20, NormKind.SyncBN), (voc.RoiHeads.NumClasses, voc.RoiHeads.Res5ExtraNorm));
         Assert.Equal((24000L, LrPolicy.MultiStep, 100L, 0.02, 16), (voc.Solver.MaxIter, voc.Solver.Policy, voc.Solver.WarmupIters, voc.Solver.BaseLr, voc.Train.BatchSize));
         Assert.Equal([18000L, 22000], voc.Solver.Steps);
         Assert.Equal(Enumerable.Range(0, 11).Select(i => 480 + 32 * i), voc.Input.MinSizeTrain);
@@ -116,8 +116,8 @@ public class DetectionConfigTests
     {
         var fpn = ConfigLoader.Load<DetectionConfig>(Path.Combine(ConfigDir, "coco_mask_rcnn_r50_fpn_1x.json"));
         Assert.Equal(DetectorArchitecture.MaskRcnnFpn, fpn.Architecture);
-        Assert.Equal((50, NormKind.BN, 0), (fpn.Backbone.Depth, fpn.Backbone.Norm, fpn.Backbone.FreezeAt));
-        Assert.Equal((256, NormKind.BN, FpnTopBlock.MaxPool), (fpn.Fpn.OutChannels, fpn.Fpn.Norm, fpn.Fpn.TopBlock));
+        Assert.Equal((50, NormKind.SyncBN, 0), (fpn.Backbone.Depth, fpn.Backbone.Norm, fpn.Backbone.FreezeAt));
+        Assert.Equal((256, NormKind.SyncBN, FpnTopBlock.MaxPool), (fpn.Fpn.OutChannels, fpn.Fpn.Norm, fpn.Fpn.TopBlock));
         Assert.Equal([[32.0], [64], [128], [256], [512]], fpn.Anchors.Sizes);
         Assert.Equal(["p2", "p3", "p4", "p5", "p6"], fpn.Rpn.InFeatures);
         Assert.Equal((2000, 1000, 1000, 1000), (fpn.Rpn.PreNmsTopkTrain, fpn.Rpn.PreNmsTopkTest, fpn.Rpn.PostNmsTopkTrain, fpn.Rpn.PostNmsTopkTest));
@@ -150,7 +150,7 @@ public class DetectionConfigTests
     {
         var c4 = ConfigLoader.Load<DetectionConfig>(Path.Combine(ConfigDir, "coco_mask_rcnn_r50_c4_1x.json"));
         Assert.Equal(DetectorArchitecture.MaskRcnnC4, c4.Architecture);
-        Assert.Equal((NormKind.BN, 0, NormKind.BN), (c4.Backbone.Norm, c4.Backbone.FreezeAt, c4.RoiHeads.Res5ExtraNorm));
+        Assert.Equal((NormKind.SyncBN, 0, NormKind.SyncBN), (c4.Backbone.Norm, c4.Backbone.FreezeAt, c4.RoiHeads.Res5ExtraNorm));
         Assert.Equal((0, 14), (c4.MaskHead.NumConv, c4.RoiHeads.PoolerResolution));
         Assert.Equal((6000, 1000), (c4.Rpn.PreNmsTopkTest, c4.Rpn.PostNmsTopkTest));
         Assert.Equal([60000L, 80000], c4.Solver.Steps);

@@ -23,11 +23,11 @@ public class RetinaNetConfigTests
         c.Validate();
         Assert.Equal(DetectorArchitecture.RetinaNet, c.Architecture);
         Assert.Equal(DatasetFormat.Coco, c.Datasets.Format);
-        Assert.Equal((50, NormKind.BN, 0), (c.Backbone.Depth, c.Backbone.Norm, c.Backbone.FreezeAt));
+        Assert.Equal((50, NormKind.SyncBN, 0), (c.Backbone.Depth, c.Backbone.Norm, c.Backbone.FreezeAt));
         var r = c.RetinaNet;
         Assert.Equal((80, 4, 0.01, NormKind.None), (r.NumClasses, r.NumConvs, r.PriorProb, r.Norm));
         Assert.Equal(["res3", "res4", "res5"], r.FpnInFeatures);
-        Assert.Equal((256, NormKind.BN), (r.FpnOutChannels, r.FpnNorm));
+        Assert.Equal((256, NormKind.SyncBN), (r.FpnOutChannels, r.FpnNorm));
         Assert.Equal([0.4, 0.5], r.IouThresholds);
         Assert.Equal([0L, -1, 1], r.IouLabels);
         Assert.Equal([1.0, 1, 1, 1], r.BboxRegWeights);

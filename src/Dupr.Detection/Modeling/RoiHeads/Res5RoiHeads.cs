@@ -34,7 +34,7 @@ public sealed class Res5RoiHeads : nn.Module
         long planes = backbone.Width * 8L;
         // res5 is the backbone's last stage moved here, so it takes the backbone's norm (FrozenBN when frozen, as ResNet does).
         bool frozen = backbone.FreezeAt >= Core.Modeling.ResNet.StageNames.Count;
-        var norm = frozen && backbone.Norm == NormKind.BN ? NormKind.FrozenBN : backbone.Norm;
+        var norm = frozen && backbone.Norm is NormKind.BN or NormKind.SyncBN ? NormKind.FrozenBN : backbone.Norm;
         res5 = ResNetStage.Create(block, res4.Channels, planes, blocks[3], 2, norm);
         long channels = planes * ResNetStage.Expansion(block);
         if (config.Res5ExtraNorm != NormKind.None) res5.append("norm", Norms.Create(config.Res5ExtraNorm, channels));
