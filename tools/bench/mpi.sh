@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Data parallelism on one machine: the mini pre-training (DUPR R18) and the mini fine-tuning (Faster R-CNN R18-FPN) as
 # 1 rank with all cores' threads against N ranks with cores/N threads each (mpiexec), same global batch and recipe.
-# Prints images/s (or iterations/s) of each and the share of a step the gradient all-reduce takes (metrics.csv's
-# allreduce_s, waits for the slower rank included). Usage: tools/bench/mpi.sh [ranks=2] [data=data/mini]
+# Prints images/s (or iterations/s) of each, the share of a step the gradient all-reduce takes (metrics.csv's allreduce_s)
+# and the share spent waiting for the slower rank before it (rank_wait_s: load imbalance). Usage: tools/bench/mpi.sh [ranks=2] [data=data/mini]
 # Needs a Release build (make build) and MPICH (tools/ensure-mpich.sh). Time nothing else meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,7 +20,7 @@ pretrain=(pretrain --config configs/pretrain/dupr_r18_mini.json --data "$data/un
 finetune=(finetune --config configs/detection/voc_faster_rcnn_r18_fpn_mini.json --data "$data" --set solver.max_iter=60 --set train.log_period=10
           --set train.eval_period=0 --set solver.checkpoint_period=1000)
 
-# Last row's throughput column ($2) and the mean allreduce_s over the rows after the first (warm-up), as "rate share".
+# Last row's throughput column ($2) and the mean allreduce_s and rank_wait_s over the rows after the first (warm-up).
 summary() {
   python3 - "$1" "$2" "$3" <<'PY'
 import csv, sys
@@ -28,14 +28,15 @@ rows = list(csv.DictReader(open(sys.argv[1])))
 rate_col, per_step = sys.argv[2], float(sys.argv[3])
 rate = float(rows[-1][rate_col])
 step = per_step / rate
-ar = [float(r["allreduce_s"]) for r in rows[1:] if r.get("allreduce_s")]
-share = f"{100 * sum(ar) / len(ar) / step:.1f} %" if ar else "-"
-print(f"{rate:.2f} | {step:.3f} | {share}")
+def share(column):
+    values = [float(r[column]) for r in rows[1:] if r.get(column)]
+    return f"{100 * sum(values) / len(values) / step:.1f} %" if values else "-"
+print(f"{rate:.2f} | {step:.3f} | {share('allreduce_s')} | {share('rank_wait_s')}")
 PY
 }
 
-echo "| run | layout | rate | s/step | all-reduce share |"
-echo "|---|---|---|---|---|"
+echo "| run | layout | rate | s/step | all-reduce share | waiting for the slower rank |"
+echo "|---|---|---|---|---|---|"
 "${dupr[@]}" "${pretrain[@]}" --output "$out/p1" --threads "$cores" >/dev/null 2>"$out/p1.log"
 echo "| mini pre-training (images/s) | 1 rank x $cores threads | $(summary "$out/p1/metrics.csv" images_per_s 128) |"
 mpiexec -n "$ranks" "${dupr[@]}" "${pretrain[@]}" --output "$out/pN" --threads $((cores / ranks)) >/dev/null 2>"$out/pN.log"

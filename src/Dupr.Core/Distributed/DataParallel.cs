@@ -23,9 +23,12 @@ public static class DataParallel
     public static string Describe(World world, int accumulation, int microBatch) =>
         (world.Size > 1 ? $"{world.Size} ranks x " : "") + $"{accumulation} x {microBatch}";
 
-    /// <summary>The metrics.csv columns of a data-parallel step: the seconds its gradient all-reduce took (none in a world of one).</summary>
+    /// <summary>
+    /// The metrics.csv columns of a data-parallel step (none in a world of one): the seconds its gradient all-reduce took and
+    /// the seconds it waited before it for the slowest rank.
+    /// </summary>
     public static IReadOnlyList<(string Name, double Value)> StepColumns(World world, GradientAverager gradients) =>
-        world.Size > 1 ? [("allreduce_s", gradients.Seconds)] : [];
+        world.Size > 1 ? [("allreduce_s", gradients.Seconds), ("rank_wait_s", gradients.WaitSeconds)] : [];
 
     /// <summary>
     /// The token a rank's loader may stop on: a stop request then ends the step it interrupts. With several ranks none, since

@@ -9,14 +9,18 @@ namespace Dupr.Core.Distributed;
 /// every replica takes the same optimiser step (DDP's all-reduce, here after the backward rather than overlapped with it).
 /// </summary>
 /// <remarks>
-/// Gradients travel as flat buckets of at most <see cref="BucketElements"/> values (few large messages instead of one per
-/// parameter). A parameter that got no gradient on some ranks (a branch that saw no sample) contributes zeros there; it
-/// gets a gradient wherever any rank produced one, so every replica's optimiser sees the same parameters.
+/// Gradients travel as flat buckets of at most <see cref="BucketElements"/> values (few messages instead of one per small
+/// parameter); a gradient that fills a bucket alone is all-reduced in place. A parameter that got no gradient on some
+/// ranks (a branch that saw no sample) contributes zeros there; it gets a gradient wherever any rank produced one, so every
+/// replica's optimiser sees the same parameters.
 /// </remarks>
 public sealed class GradientAverager
 {
-    /// <summary>Values per all-reduce message (16 MiB of float32, PyTorch DDP's first-bucket scale).</summary>
-    public const int BucketElements = 1 << 22;
+    /// <summary>
+    /// Values per all-reduce message (4 MiB of float32): the many small gradients (norms, biases, heads) travel together,
+    /// the large convolution weights alone and in place.
+    /// </summary>
+    public const int BucketElements = 1 << 20;
 
     readonly World _world;
     readonly Parameter[] _parameters;
@@ -34,14 +38,21 @@ public sealed class GradientAverager
     /// <summary>"23.5M gradient values (94 MB) in 6 buckets", for a run's first log lines.</summary>
     public string Volume => $"{Values / 1e6:0.0}M gradient values ({Values * 4 / 1e6:0} MB as float32) in {Buckets(_parameters).Count()} all-reduce bucket(s) per step";
 
-    /// <summary>Seconds the last <see cref="Average"/> took, waiting for the slowest rank included (what a step loses to it).</summary>
+    /// <summary>Seconds the last <see cref="Average"/> spent waiting for the slowest rank to finish its backward (load imbalance).</summary>
+    public double WaitSeconds { get; private set; }
+
+    /// <summary>Seconds the last <see cref="Average"/> spent in the all-reduces themselves, once every rank had arrived.</summary>
     public double Seconds { get; private set; }
 
     /// <summary>Replaces every gradient by its mean over the ranks; nothing to do in a world of one.</summary>
     public void Average()
     {
         if (_world.Size == 1) return;
+        // The barrier separates the two costs a step pays here: waiting for the other ranks, and moving the gradients.
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        _world.Barrier();
+        WaitSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
         AverageBuckets();
         Seconds = clock.Elapsed.TotalSeconds;
     }
@@ -54,6 +65,13 @@ public sealed class GradientAverager
         var members = _parameters.Where((p, i) => present[i] > 0).ToList();
         foreach (var bucket in Buckets(members))
         {
+            // A parameter alone in its bucket is all-reduced where its gradient lies: no copies in or out.
+            if (bucket is [{ grad: { } alone }] && alone.is_contiguous())
+            {
+                _world.AllReduceSum(alone);
+                alone.div_(S(_world.Size));
+                continue;
+            }
             var flat = cat(bucket.Select(p => p.grad is null ? zeros(p.numel(), p.dtype, p.device) : p.grad.flatten()).ToList());
             _world.AllReduceSum(flat);
             flat.div_(S(_world.Size));
@@ -75,7 +93,8 @@ public sealed class GradientAverager
         long size = 0;
         foreach (var p in parameters)
         {
-            bool fits = bucket.Count == 0 || (size + p.numel() <= BucketElements && p.dtype == bucket[0].dtype && p.device == bucket[0].device);
+            bool fits = bucket.Count == 0 || (size + p.numel() <= BucketElements && p.dtype == bucket[0].dtype
+                                                   && p.device_type == bucket[0].device_type && p.device_index == bucket[0].device_index);
             if (!fits)
             {
                 yield return bucket;
