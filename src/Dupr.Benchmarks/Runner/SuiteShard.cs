@@ -24,20 +24,25 @@ public sealed record SuiteShard(int Number, int Count)
 
     /// <summary>
     /// The stages of <paramref name="plan"/> this shard runs. In plan order each stage goes to the shard with the least estimated
-    /// work so far: every shard computes the same split from the same plan, whatever is already done.
+    /// work so far, except a light stage (an evaluation, a probe), which goes where the last stage it needs runs, so that it
+    /// does not wait for another shard; every shard computes the same split from the same plan, whatever is already done.
     /// </summary>
     public IReadOnlySet<Stage> Owned(SuitePlan plan)
     {
         var load = new double[Count];
-        var owned = new HashSet<Stage>();
+        var shardOf = new Dictionary<Stage, int>();
         foreach (var stage in plan.Stages)
         {
-            int shard = Array.IndexOf(load, load.Min());
-            load[shard] += ParallelSuiteRunner.EstimatedMinutes(stage);
-            if (shard == Number - 1) owned.Add(stage);
+            double work = ParallelSuiteRunner.EstimatedMinutes(stage);
+            int shard = work < LightStageMinutes && stage.Needs.Count > 0 ? shardOf[stage.Needs[^1]] : Array.IndexOf(load, load.Min());
+            load[shard] += work;
+            shardOf[stage] = shard;
         }
-        return owned;
+        return shardOf.Where(p => p.Value == Number - 1).Select(p => p.Key).ToHashSet();
     }
+
+    // Stages estimated below this many minutes follow the stage they need.
+    const double LightStageMinutes = 1;
 
     /// <summary>Waits until every stage <paramref name="stage"/> needs has finished (some run on other shards); false if stopped first.</summary>
     public bool WaitForNeeds(Stage stage, Action<string> log, CancellationToken cancellation)

@@ -33,7 +33,7 @@ public sealed record RuntimeOptions(string Device = "auto", int? Threads = null,
         if (threads is int count) torch.set_num_threads(count);
         Seeding.SeedAll(Seed);
         var device = DeviceSpec.Resolve(Device, world.LocalRank);
-        if (world.Size > 1) Log.Info($"MPI world of {world.Size} ranks ({world.LocalSize} on this machine); rank 0 on {device}, {torch.get_num_threads()} threads per rank");
+        if (world.Size > 1) Log.Info($"MPI world of {world.Size} ranks ({world.LocalSize} on this machine); rank 0 on {device}, {torch.get_num_threads()} thread(s) per rank");
         return device;
     }
 }
