@@ -51,19 +51,17 @@ public sealed class DetectionTrainer
     public DetectionTrainResult Run(CancellationToken cancellation = default)
     {
         var train = _config.Train;
-        var world = World.Current;
         // train.batch_size is the global batch (the paper's 16 on 8 GPUs): each rank takes its share, in micro-batches.
-        int microBatch = DataParallel.MicroBatch(world, train.BatchSize, train.Accumulation);
-        var checkpoints = new RunCheckpoints<TrainerState>(_options.Output, new RunOrigin(_options.Seed, _options.Data));
-        RunDirectory run = RunDirectory.OpenForTraining(_options.Output, _config, _options.Resume, checkpoints.Latest != null);
+        var session = TrainerRun<TrainerState>.Open(_options.Output, _config, new RunOrigin(_options.Seed, _options.Data), _options.Resume,
+                                                      train.BatchSize, train.Accumulation);
+        var world = session.World;
+        RunDirectory run = session.Directory;
         DetectionTrainingSet data = DetectionDatasets.Train(_config, _options.Data);
         // Built before training, so a bad test set fails now rather than after hours of training.
         DetectionTestSet? testSet = DetectionDatasets.Test(_config, _options.Data);
         // Under train.accumulation the loader gives micro-batches, accumulation of them per optimiser step.
         var loader = new DataLoader<DetectionSample, DetectionBatch>(data.Dataset,
-            samples => DetectionBatch.Collate(samples, _config.Input.SizeDivisibility),
-            new DataLoaderOptions { BatchSize = microBatch, Workers = train.Workers, Shuffle = true, DropLast = true, Seed = _options.Seed,
-                                    ShardIndex = world.Rank, ShardCount = world.Size });
+            samples => DetectionBatch.Collate(samples, _config.Input.SizeDivisibility), session.LoaderOptions(train.Workers));
         if (loader.BatchesPerEpoch < train.Accumulation)
             throw new DuprException($"--data {_options.Data}: {data.Dataset.Count} training images make no full batch of {train.BatchSize}");
         var solver = _config.Solver;
@@ -75,22 +73,15 @@ public sealed class DetectionTrainer
         if (_options.Weights is string weights && !_options.Resume) DetectorWeights.LoadBackbone(model, weights);
         model.to(_device);
         model.train();
-        using var optimizer = OptimizerParameters.CreateSgd(model, model.parameters().Where(p => p.requires_grad), solver, baseLr);
-        var gradients = new GradientAverager(world, model.parameters());
-        long start = 0;
-        if (_options.Resume && checkpoints.Latest != null)
-        {
-            start = checkpoints.Load(model, optimizer).Iteration;
-            Log.Info($"resumed from {checkpoints.Latest} at iteration {start}");
-        }
-        string microBatches = train.Accumulation > 1 || world.Size > 1 ? $" ({DataParallel.Describe(world, train.Accumulation, microBatch)})" : "";
+        using var optimizer = session.Optimizer(model, model.parameters().Where(p => p.requires_grad), solver, baseLr);
+        long start = session.Resume(model, optimizer)?.Iteration ?? 0;
+        string microBatches = train.Accumulation > 1 || world.Size > 1 ? $" ({session.BatchLayout})" : "";
         Log.Info($"fine-tuning on {data.Description}: {data.Dataset.Count} images, batch {train.BatchSize}{microBatches}, {maxIter} iterations, base lr {baseLr:G4}, device {_device}");
 
-        if (world.Size > 1) Log.Info($"data parallel over {world.Size} ranks: {gradients.Volume}");
-        var loop = new TrainingLoop(run, new TrainingLoopOptions
+        var loop = session.Loop(new TrainingLoopOptions
         {
             Name = "finetune", Solver = solver, BaseLr = baseLr, LogPeriod = train.LogPeriod, RateColumn = "iterations_per_s",
-        }, optimizer, start, checkpoints.Latest);
+        }, optimizer, start);
         // Resuming a finished run redoes its final evaluation, so its eval.csv row goes first. Rank 0 evaluates for every rank.
         var evaluation = testSet is null || !world.IsMain ? null : new TrainingEvaluation(run, testSet, start < maxIter ? start : start - 1, loop.Board!, _device, train.Workers);
         var preciseBn = new PreciseBn(_config.Test.PreciseBn, loader, _options.Seed, ToDevice);
@@ -106,7 +97,7 @@ public sealed class DetectionTrainer
         // A run stopped between checkpoint N and the end of evaluation N (killed, or stopped during it) has no row N yet; and
         // checkpoint N was written before evaluation N's precise BN, which an uninterrupted run carries on training with.
         if (start > 0 && PeriodicEvaluationDue(start)) PeriodicEvaluation(start, evaluation?.Recorded(start) ?? true);
-        using var batches = loader.Stream(start * train.Accumulation, DataParallel.LoaderCancellation(world, cancellation)).GetEnumerator();
+        using var batches = session.Batches(loader, start, cancellation);
 
         StepReport Step(TrainingStep step)
         {
@@ -126,12 +117,8 @@ public sealed class DetectionTrainer
                 // as detectron2's follows the mean over its GPUs.
                 total.div(S(train.Accumulation)).backward();
             }
-            gradients.Average();
             var mean = StepReport.MeanTerms(terms);
-            if (world.Size > 1) mean = world.MeanByName(mean, [.. mean.Select(t => t.Name)]);
-            step.EnsureFinite(mean);
-            optimizer.step();
-            return new StepReport(mean, DataParallel.StepColumns(world, gradients));
+            return new StepReport(session.EndStep(step, optimizer, mean, [.. mean.Select(t => t.Name)]), session.StepColumns);
         }
 
         void AfterStep(long iteration)
@@ -140,7 +127,7 @@ public sealed class DetectionTrainer
             StepCompleted?.Invoke(iteration);
         }
 
-        var result = loop.Run(Step, iteration => checkpoints.Save(model, optimizer, iteration, new TrainerState(iteration)), AfterStep, cancellation);
+        var result = loop.Run(Step, iteration => session.Checkpoints.Save(model, optimizer, iteration, new TrainerState(iteration)), AfterStep, cancellation);
         // model_final.dat holds the statistics the final evaluation uses; a stop during their precise BN leaves both to --resume.
         bool interrupted = result.Interrupted || !PreciseBnFor(model, preciseBn, result.Iterations, cancellation);
         DetectionMetrics? final = null;

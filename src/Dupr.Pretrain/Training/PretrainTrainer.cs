@@ -12,6 +12,9 @@ using static TorchSharp.torch;
 
 namespace Dupr.Pretrain.Training;
 
+/// <summary>The pre-training trainer's state in each checkpoint: steps done and image pairs whose views did not overlap so far.</summary>
+public sealed record PretrainState(long Iteration, long SkippedPairs);
+
 /// <summary>What a finished (or interrupted) pre-training run reports.</summary>
 public sealed record PretrainResult(string RunDirectory, long Iterations, long MaxIter, IReadOnlyList<(string Name, double Value)> LastTerms,
     long SkippedPairs, long BadImages, double ImagesPerSecond, bool Interrupted);
@@ -44,21 +47,18 @@ public sealed class PretrainTrainer
     public PretrainResult Run(CancellationToken cancellation = default)
     {
         var train = _config.Train;
-        var world = World.Current;
-        // train.batch_size is the global batch (the paper's 256 on 8 GPUs): each rank takes its share, in micro-batches.
-        int microBatch = DataParallel.MicroBatch(world, train.BatchSize, train.Accumulation);
         if (train.ProbePeriod < 0 || (train.ProbePeriod > 0 && train.ProbePeriod % train.LogPeriod != 0))
             throw new DuprException($"train.probe_period ({train.ProbePeriod}) must be 0 or a multiple of train.log_period ({train.LogPeriod})");
         if (train.ProbePeriod > 0 && _options.Monitor is null)
             throw new DuprException("train.probe_period needs a labeled set to probe on (dupr pretrain --probe-config and --probe-data)");
 
-        var checkpoints = new PretrainCheckpoint(_options.Output, new RunOrigin(_options.Seed, _options.Data));
-        RunDirectory run = RunDirectory.OpenForTraining(_options.Output, _config, _options.Resume, checkpoints.Latest != null);
+        // train.batch_size is the global batch (the paper's 256 on 8 GPUs): each rank takes its share, in micro-batches.
+        var session = TrainerRun<PretrainState>.Open(_options.Output, _config, new RunOrigin(_options.Seed, _options.Data), _options.Resume,
+                                                       train.BatchSize, train.Accumulation);
+        var world = session.World;
         var folder = new UnlabeledImageFolder(_options.Data);
         var loader = new DataLoader<TwoViewSample, TwoViewBatch>(
-            new TwoViewDataset(folder, new ViewTransform(_config.Views)), TwoViewBatch.Collate,
-            new DataLoaderOptions { BatchSize = microBatch, Workers = train.Workers, Shuffle = true, DropLast = true, Seed = _options.Seed, SkipBad = _options.SkipBad,
-                                    ShardIndex = world.Rank, ShardCount = world.Size });
+            new TwoViewDataset(folder, new ViewTransform(_config.Views)), TwoViewBatch.Collate, session.LoaderOptions(train.Workers, _options.SkipBad));
         int stepsPerEpoch = loader.BatchesPerEpoch / train.Accumulation;
         if (stepsPerEpoch == 0)
             throw new DuprException($"{_options.Data}: {folder.Count} images make no full batch of {train.BatchSize}");
@@ -70,30 +70,24 @@ public sealed class PretrainTrainer
         using var model = new DuprModel(_config, world);
         model.to(_device);
         model.train();
-        using var optimizer = OptimizerParameters.CreateSgd(model, model.TrainableParameters(), solver, baseLr);
-        var gradients = new GradientAverager(world, model.TrainableParameters());
+        using var optimizer = session.Optimizer(model, model.TrainableParameters(), solver, baseLr);
         string[] termNames = [.. model.TermNames], lossNames = ["loss", .. termNames];
-        long start = 0, skipped = 0;
-        if (_options.Resume && checkpoints.Latest != null)
-        {
-            (start, skipped) = checkpoints.Load(model, optimizer);
-            Log.Info($"resumed from {checkpoints.Latest} at iteration {start}");
-        }
+        var resumed = session.Resume(model, optimizer);
+        long start = resumed?.Iteration ?? 0, skipped = resumed?.SkippedPairs ?? 0;
         Log.Info($"pre-training {folder.Count} images, batch {train.BatchSize} " +
-                 $"({DataParallel.Describe(world, train.Accumulation, microBatch)}), {maxIter} iterations ({stepsPerEpoch}/epoch), base lr {baseLr:G4}, device {_device}");
+                 $"({session.BatchLayout}), {maxIter} iterations ({stepsPerEpoch}/epoch), base lr {baseLr:G4}, device {_device}");
 
-        if (world.Size > 1) Log.Info($"data parallel over {world.Size} ranks: {gradients.Volume}");
         if (start == 0 && _config.Contrast.FillQueuesAtStart)
         {
             int used = model.FillQueues(FillBatches(loader), new Random(TrainingLoop.StepSeed(_options.Seed, FillEpoch)));
             Log.Info($"filled the memory banks with keys of {used} batches of views (epoch {FillEpoch})");
         }
-        var loop = new TrainingLoop(run, new TrainingLoopOptions
+        var loop = session.Loop(new TrainingLoopOptions
         {
             Name = "pretrain", Solver = solver, BaseLr = baseLr, LogPeriod = train.LogPeriod,
             RateColumn = "images_per_s", RateUnitsPerIteration = train.BatchSize, ProgressTerms = 3,
-        }, optimizer, start, checkpoints.Latest);
-        using var batches = loader.Stream(start * train.Accumulation, DataParallel.LoaderCancellation(world, cancellation)).GetEnumerator();
+        }, optimizer, start);
+        using var batches = session.Batches(loader, start, cancellation);
         if (start == 0 && train.ProbePeriod > 0 && world.IsMain) loop.LogExtra(0, Probe(model));
 
         StepReport Step(TrainingStep step)
@@ -110,33 +104,30 @@ public sealed class PretrainTrainer
                 outputs.Add(output);
                 stepSkipped += output.PairsWithoutOverlap;
             }
-            gradients.Average();
             var terms = StepReport.MeanTerms(outputs.SelectMany(o => o.Terms));
             terms.Insert(0, ("loss", outputs.Average(o => o.Loss.item<float>())));
-            terms = world.MeanByName(terms, lossNames);
-            step.EnsureFinite(terms);
-            optimizer.step();
+            terms = session.EndStep(step, optimizer, terms, lossNames);
             optimizer.zero_grad();
             model.Enqueue(outputs, rng);
             stepSkipped = (int)world.AllReduceSum([stepSkipped])[0];
             skipped += stepSkipped;
             var accuracies = world.MeanByName(StepReport.MeanTerms(outputs.SelectMany(o => o.Accuracies)), termNames).Select(a => (AccuracyPrefix + a.Name, a.Value));
             bool probe = train.ProbePeriod > 0 && (step.Iteration + 1) % train.ProbePeriod == 0 && world.IsMain;
-            return new StepReport(terms, [.. accuracies, ("no_overlap", stepSkipped), .. probe ? Probe(model) : [], .. DataParallel.StepColumns(world, gradients)]);
+            return new StepReport(terms, [.. accuracies, ("no_overlap", stepSkipped), .. probe ? Probe(model) : [], .. session.StepColumns]);
         }
 
         string Save(long iteration)
         {
             // Every rank must hold the same weights and banks; rank 0's checkpoint stands for all of them.
             world.EnsureSame(model.ReplicaChecksums(), "the weights and memory banks");
-            return checkpoints.Save(model, optimizer, iteration, skipped);
+            return session.Checkpoints.Save(model, optimizer, iteration, new PretrainState(iteration, skipped));
         }
 
         var result = loop.Run(Step, Save, iteration => StepCompleted?.Invoke(iteration), cancellation);
-        if (!result.Interrupted && world.IsMain) Export(model, run);
+        if (!result.Interrupted && world.IsMain) Export(model, session.Directory);
         Log.Info($"{(result.Interrupted ? "interrupted" : "finished")} at iteration {result.Iterations}/{maxIter}; checkpoint {result.LastCheckpoint}; " +
                  $"{skipped} image pairs without overlap skipped the patch loss" + (loader.BadSamples.Summary() is string bad ? $"; {bad}" : ""));
-        return new PretrainResult(run.Root, result.Iterations, maxIter, result.LastTerms, skipped, loader.BadSamples.Skipped,
+        return new PretrainResult(session.Directory.Root, result.Iterations, maxIter, result.LastTerms, skipped, loader.BadSamples.Skipped,
             result.IterationsPerSecond * train.BatchSize, result.Interrupted);
     }
 

@@ -91,7 +91,7 @@ public class PretrainTrainerTests : IClassFixture<PretrainTrainerTests.World>
         exploding.Solver.CheckpointPeriod = 1;
         var error = Assert.Throws<DuprException>(() => new PretrainTrainer(exploding, Options(temp.Path), CPU).Run());
         Assert.Matches(@"^loss '\w+' became (NaN|-?Infinity|∞|-∞) at iteration \d+; training stopped \(the last good checkpoint is .*iter_\d{7}", error.Message);
-        var resumable = new PretrainCheckpoint(temp.Path, new RunOrigin(3, _world.Unlabeled)).Latest;
+        var resumable = new RunCheckpoints<PretrainState>(temp.Path, new RunOrigin(3, _world.Unlabeled)).Latest;
         Assert.NotNull(resumable);
         Assert.True(File.Exists(Path.Combine(resumable, "model.dat")));
     }

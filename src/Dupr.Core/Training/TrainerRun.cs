@@ -1,0 +1,117 @@
+using Dupr.Core.Data;
+using Dupr.Core.Distributed;
+using Dupr.Core.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Dupr.Core.Training;
+
+/// <summary>
+/// What every trainer sets up and does alike (detectron2's TrainerBase): the world and the split of the global batch, the
+/// run directory and its checkpoints, sharded loader options, SGD over the trainable parameters with their gradients
+/// averaged over the ranks, resuming, the training loop and its batch stream, and the end of each step (gradients
+/// averaged, loss terms averaged over the ranks and checked, the optimiser step). A trainer adds only its own: data, model,
+/// forward, state and exports.
+/// </summary>
+/// <typeparam name="TState">The trainer's own state saved with each checkpoint (at least the iteration).</typeparam>
+public sealed class TrainerRun<TState> where TState : class
+{
+    readonly long _seed;
+    readonly bool _resume;
+    GradientAverager? _gradients;
+
+    TrainerRun(World world, int microBatch, int accumulation, RunCheckpoints<TState> checkpoints, RunDirectory directory, long seed, bool resume)
+    {
+        World = world;
+        MicroBatch = microBatch;
+        Accumulation = accumulation;
+        Checkpoints = checkpoints;
+        Directory = directory;
+        _seed = seed;
+        _resume = resume;
+    }
+
+    /// <summary>
+    /// Splits <paramref name="globalBatch"/> over the world's ranks and <paramref name="accumulation"/> micro-batches, and
+    /// opens the run directory <paramref name="output"/> for <paramref name="config"/> (refusing a run with checkpoints
+    /// without --resume, and a resume with another config).
+    /// </summary>
+    public static TrainerRun<TState> Open<TConfig>(string output, TConfig config, RunOrigin origin, bool resume, int globalBatch, int accumulation)
+        where TConfig : class, new()
+    {
+        var world = World.Current;
+        int microBatch = DataParallel.MicroBatch(world, globalBatch, accumulation);
+        var checkpoints = new RunCheckpoints<TState>(output, origin);
+        var directory = RunDirectory.OpenForTraining(output, config, resume, checkpoints.Latest != null);
+        return new TrainerRun<TState>(world, microBatch, accumulation, checkpoints, directory, origin.Seed, resume);
+    }
+
+    /// <summary>The processes of the run (a world of one without mpiexec).</summary>
+    public World World { get; }
+
+    /// <summary>Images per micro-batch on this rank.</summary>
+    public int MicroBatch { get; }
+
+    /// <summary>Micro-batches per optimiser step.</summary>
+    public int Accumulation { get; }
+
+    /// <summary>The run directory (written by rank 0).</summary>
+    public RunDirectory Directory { get; }
+
+    /// <summary>The run's checkpoints.</summary>
+    public RunCheckpoints<TState> Checkpoints { get; }
+
+    /// <summary>"2 ranks x 4 x 32": how a step's batch is made, for the run's first log line.</summary>
+    public string BatchLayout => DataParallel.Describe(World, Accumulation, MicroBatch);
+
+    /// <summary>Loader options for this rank's micro-batches: shuffled each epoch from the seed, full batches, this rank's shard.</summary>
+    public DataLoaderOptions LoaderOptions(int workers, bool skipBad = false) => new()
+    {
+        BatchSize = MicroBatch, Workers = workers, Shuffle = true, DropLast = true, Seed = _seed, SkipBad = skipBad,
+        ShardIndex = World.Rank, ShardCount = World.Size,
+    };
+
+    /// <summary>SGD over <paramref name="trainable"/> (solver's momentum, weight decay and norm groups) whose gradients <see cref="EndStep"/> averages over the ranks.</summary>
+    public Sgd Optimizer(nn.Module model, IEnumerable<Parameter> trainable, SolverConfig solver, double baseLr)
+    {
+        var parameters = trainable.ToList();
+        _gradients = new GradientAverager(World, parameters);
+        if (World.Size > 1) Log.Info($"data parallel over {World.Size} ranks: {_gradients.Volume}");
+        return OptimizerParameters.CreateSgd(model, parameters, solver, baseLr);
+    }
+
+    /// <summary>Under --resume with a checkpoint: restores it into <paramref name="model"/> and <paramref name="optimizer"/> and returns the trainer's state; else null.</summary>
+    public TState? Resume(nn.Module model, OptimizerHelper optimizer)
+    {
+        if (!_resume || Checkpoints.Latest is not string latest) return null;
+        var state = Checkpoints.Load(model, optimizer);
+        Log.Info($"resumed from {latest}");
+        return state;
+    }
+
+    /// <summary>The step loop over <paramref name="optimizer"/>, starting after <paramref name="start"/> steps.</summary>
+    public TrainingLoop Loop(TrainingLoopOptions options, OptimizerHelper optimizer, long start) =>
+        new(Directory, options, optimizer, start, Checkpoints.Latest);
+
+    /// <summary>This rank's micro-batches from step <paramref name="start"/> on, as an uninterrupted run would load them.</summary>
+    public IEnumerator<TBatch> Batches<TSample, TBatch>(Data.DataLoader<TSample, TBatch> loader, long start, CancellationToken cancellation) where TBatch : class, IBatch =>
+        loader.Stream(start * Accumulation, DataParallel.LoaderCancellation(World, cancellation)).GetEnumerator();
+
+    /// <summary>
+    /// The end of a step, after its backward passes: the gradients become their mean over the ranks, <paramref name="terms"/>
+    /// (this rank's means) become the means over the ranks of <paramref name="names"/>, a non-finite one stops the run, and
+    /// <paramref name="optimizer"/> steps. Returns the averaged terms.
+    /// </summary>
+    public List<(string Name, double Value)> EndStep(TrainingStep step, OptimizerHelper optimizer, List<(string Name, double Value)> terms, IReadOnlyList<string> names)
+    {
+        (_gradients ?? throw new InvalidOperationException("create the optimizer first")).Average();
+        var mean = World.MeanByName(terms, names);
+        step.EnsureFinite(mean);
+        optimizer.step();
+        return mean;
+    }
+
+    /// <summary>The metrics.csv columns of the last step's all-reduce (none in a world of one).</summary>
+    public IReadOnlyList<(string Name, double Value)> StepColumns => _gradients is null ? [] : DataParallel.StepColumns(World, _gradients);
+}
