@@ -87,10 +87,7 @@ public static class DetectionBenchmark
             {
                 using var scope = NewDisposeScope();
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = LrSchedule.At(solver, baseLr, i);
-                var total = model.Losses(batches[i % batches.Count]).Values.Aggregate((a, b) => a.add(b, One));
-                optimizer.zero_grad();
-                total.backward();
-                optimizer.step();
+                model.TrainStep(batches[i % batches.Count], optimizer);
             }, device);
             for (int i = 0; i < options.Warmup; i++) Step(i);
             var (seconds, shares, peak) = Timed(() => Enumerable.Range(options.Warmup, options.Iterations).Select(Step).ToList());

@@ -111,7 +111,7 @@ public sealed class DetectionTrainer
                 using var scope = NewDisposeScope();
                 // On another device the batch is copied there; this scope frees the copy.
                 var losses = model.Losses(ToDevice(batch));
-                var total = losses.Values.Aggregate((a, b) => a.add(b, One));
+                var total = Detector.Total(losses);
                 terms.AddRange(losses.Select(l => (l.Key, (double)l.Value.item<float>())).Prepend(("loss", total.item<float>())));
                 // Each micro-batch's losses (means over its images) weigh 1/accumulation: the step follows their mean gradient,
                 // as detectron2's follows the mean over its GPUs.

@@ -31,10 +31,7 @@ internal static class DetectorHarness
         {
             using var scope = NewDisposeScope();
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr * Math.Min(1.0, (i + 1) / 20.0);
-            optimizer.zero_grad();
-            var loss = model.Losses(batch).Values.Aggregate((a, b) => a.add(b, One));
-            loss.backward();
-            optimizer.step();
+            var loss = model.TrainStep(batch, optimizer);
             if (i == 0) first = loss.item<float>();
             last = loss.item<float>();
         }
@@ -84,9 +81,7 @@ internal static class DetectorHarness
         {
             using var scope = NewDisposeScope();
             model.train();
-            optimizer.zero_grad();
-            model.Losses(batch).Values.Aggregate((a, b) => a.add(b, One)).backward();
-            optimizer.step();
+            model.TrainStep(batch, optimizer);
             model.eval();
             foreach (var d in model.Inference(batch)) d.Dispose();
         }

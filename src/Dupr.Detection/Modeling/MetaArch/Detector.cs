@@ -1,4 +1,6 @@
 using Dupr.Core.Checkpoints;
+using Dupr.Core.Runtime;
+using TorchSharp.Modules;
 using Dupr.Detection.Config;
 using Dupr.Detection.Data.Transforms;
 using static TorchSharp.torch;
@@ -25,6 +27,22 @@ public abstract class Detector : nn.Module
 
     /// <summary>The training losses of a batch by name; call in training mode.</summary>
     public abstract Dictionary<string, Tensor> Losses(DetectionBatch batch);
+
+    /// <summary>The sum of a batch's <paramref name="losses"/>: what a step back-propagates.</summary>
+    public static Tensor Total(IReadOnlyDictionary<string, Tensor> losses) => losses.Values.Aggregate((a, b) => a.add(b, Scalars.One));
+
+    /// <summary>
+    /// One plain optimiser step on <paramref name="batch"/> (gradients cleared, losses, backward, step) inside the caller's
+    /// dispose scope; returns the total loss. The trainer's step adds accumulation, rank averaging and logging to this.
+    /// </summary>
+    public Tensor TrainStep(DetectionBatch batch, OptimizerHelper optimizer)
+    {
+        optimizer.zero_grad();
+        var total = Total(Losses(batch));
+        total.backward();
+        optimizer.step();
+        return total;
+    }
 
     /// <summary>Each image's detections in its original pixels (<see cref="Data.DetectionSample.OriginalSize"/>); call in eval mode.</summary>
     public abstract Detections[] Inference(DetectionBatch batch);
