@@ -5,6 +5,8 @@ namespace Dupr.Core.Runtime;
 /// <summary>Parses and resolves the `--device auto|cpu|cuda[:N]` option.</summary>
 public static class DeviceSpec
 {
+    static bool _told;
+
     /// <summary>Checks the syntax of a device option without touching the native library.</summary>
     public static void Validate(string spec)
     {
@@ -12,6 +14,13 @@ public static class DeviceSpec
         if (spec.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(spec.AsSpan(5), out int index) && index >= 0) return;
         throw new DuprException($"--device: '{spec}' is not one of auto, cpu, cuda, cuda:N");
     }
+
+    /// <summary>What --device auto picks here and why, e.g. "cpu (no CUDA: this build uses the cpu backend)".</summary>
+    public static string AutoChoice(bool cudaAvailable, int localRank) => cudaAvailable
+        ? $"cuda:{localRank} ({torch.cuda.device_count()} CUDA device(s){(localRank > 0 ? $", this is local rank {localRank}" : "")})"
+        : TorchRuntime.Backend == "cuda"
+            ? "cpu (this CUDA build finds no usable GPU or driver)"
+            : "cpu (no CUDA: this build uses the cpu backend; build with -p:TorchBackend=cuda on a GPU machine)";
 
     /// <summary>
     /// The device to run on: auto picks a GPU when CUDA is available, else cpu; auto and cuda pick GPU
@@ -23,7 +32,13 @@ public static class DeviceSpec
         TorchRuntime.EnsureLoaded();
         if (spec == "cpu") return torch.CPU;
         bool cuda = torch.cuda.is_available();
-        if (spec == "auto" && !cuda) return torch.CPU;
+        if (spec == "auto")
+        {
+            // Said once per process, however often the choice is looked up.
+            if (!_told) Log.Info($"--device auto: {AutoChoice(cuda, localRank)}");
+            _told = true;
+            if (!cuda) return torch.CPU;
+        }
         int index = spec is "auto" or "cuda" ? localRank : int.Parse(spec.AsSpan(5));
         if (!cuda) throw new DuprException($"--device {spec}: CUDA is not available (this build uses the {TorchRuntime.Backend} backend)");
         int count = torch.cuda.device_count();

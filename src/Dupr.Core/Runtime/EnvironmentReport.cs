@@ -28,6 +28,8 @@ public static class EnvironmentReport
         rows.Add(("libtorch", LibTorchVersion()));
         rows.Add(("devices", string.Join(", ", devices)));
         rows.Add(("cuda available", cuda ? $"yes ({cudaCount} device(s), cuDNN {(torch.cuda.is_cudnn_available() ? "yes" : "no")})" : "no"));
+        if (cuda) rows.AddRange(GpuInventory.Rows());
+        rows.Add(("--device auto", DeviceSpec.AutoChoice(cuda, 0)));
         rows.Add(("cpu cores", Environment.ProcessorCount.ToString()));
         rows.Add(("torch threads", torch.get_num_threads().ToString()));
         rows.Add(("interop threads", torch.get_num_interop_threads().ToString()));
