@@ -1,4 +1,3 @@
-using System.Globalization;
 using Cocona;
 using Dupr.Benchmarks.Performance;
 using Dupr.Core.Config;
@@ -26,17 +25,7 @@ public sealed partial class BenchCommands
         options.Validate();
         var device = runtime.Apply();
         var rows = DetectionBenchmark.Run(recipe, options, device);
-        var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine($"{recipe.Architecture}, ResNet-{recipe.Backbone.Depth} (width {recipe.Backbone.Width}), train batch {recipe.Train.BatchSize}, " +
-                          $"short edge {string.Join("/", recipe.Input.MinSizeTrain)} (test {recipe.Input.MinSizeTest}), {device}, {TorchSharp.torch.get_num_threads()} threads");
-        Console.WriteLine($"{"phase",-10} {"rate",16} {"median s/unit",14} " + string.Concat(DetectionBenchmark.Ops.Select(op => $"{op,16}")) + $" {"peak MB",8}");
-        foreach (var r in rows)
-            Console.WriteLine(string.Create(inv, $"{r.Phase,-10} {$"{r.Rate:0.00} {r.Unit}",16} {r.MedianSeconds,14:0.000} ") +
-                              string.Concat(DetectionBenchmark.Ops.Select(op => string.Create(inv, $"{r.OpShares[op],16:P1}"))) + string.Create(inv, $" {r.PeakBytes / 1048576.0,8:0}"));
-        Console.WriteLine("shares: time inside each op over the phase's time (RoIAlign includes its backward; anchor matching: IoU, matching, sampling and targets of the RPN's anchors)");
-        if (output != null)
-            AtomicFile.WriteAllText(output, "phase,rate,unit,median_seconds," + string.Join(',', DetectionBenchmark.Ops.Select(op => op + "_share")) + ",peak_bytes\n" +
-                string.Concat(rows.Select(r => string.Create(inv, $"{r.Phase},{r.Rate},{r.Unit},{r.MedianSeconds},") +
-                    string.Join(',', DetectionBenchmark.Ops.Select(op => r.OpShares[op].ToString("R", inv))) + string.Create(inv, $",{r.PeakBytes}\n"))));
+        Console.Write(DetectionBenchmarkReport.Table(recipe, device.ToString(), TorchSharp.torch.get_num_threads(), rows));
+        if (output != null) DetectionBenchmarkReport.WriteCsv(rows, output);
     }
 }
