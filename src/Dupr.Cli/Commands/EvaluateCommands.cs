@@ -59,12 +59,7 @@ public sealed class EvaluateCommands
         IReadOnlyList<string> classNames = classes is null ? VocClasses.Names : classes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (classNames.Count == 0) throw new DuprException("--classes: no class names given");
         VocClasses.EnsureDistinct(classNames, "--classes");
-        VocMetric voc = (metric ?? (year == "2007" ? "07" : "area")) switch
-        {
-            "07" => VocMetric.ElevenPoint,
-            "area" => VocMetric.Area,
-            _ => throw new DuprException($"--metric: expected 07 or area, got '{metric}'"),
-        };
+        VocMetric voc = VocMetrics.Parse(metric, year) ?? throw new DuprException($"--metric: expected 07 or area, got '{metric}'");
         var clock = Stopwatch.StartNew();
         VocDevkit kit = VocDevkit.Open(devkit, year);
         IReadOnlyList<VocAnnotation> annotations = kit.ReadAnnotations(split);

@@ -22,7 +22,7 @@ public sealed class VocTestSet : DetectionTestSet
         Year = string.Join("+", sets.Select(s => s.Year).Distinct());
         Split = string.Join("+", sets.Select(s => s.Split).Distinct());
         Annotations = sets.SelectMany(s => VocDevkit.Open(devkit, s.Year).ReadAnnotations(s.Split)).ToList();
-        Metric = sets.All(s => s.Year == "2007") ? VocMetric.ElevenPoint : VocMetric.Area;
+        Metric = VocMetrics.ForYears(sets.Select(s => s.Year));
     }
 
     /// <summary>The VOCdevkit folder.</summary>
