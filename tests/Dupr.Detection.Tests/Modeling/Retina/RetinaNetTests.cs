@@ -207,38 +207,4 @@ public class RetinaNetTests
         using var model = DetectorFactory.Create(RetinaNetMini.Config(2));
         Assert.IsType<RetinaNet>(model);
     }
-
-    /// <summary>The overfit acceptance: 4 small images, COCO box AP50 &gt; 0.9 in about a minute on CPU.</summary>
-    [Fact]
-    public void OverfitsFourImages()
-    {
-        using var outer = NewDisposeScope();
-        manual_seed(0);
-        const int classes = 2;
-        var samples = SyntheticScenes.Create(4, 96, classes, seed: 1);
-        using var batch = DetectionBatch.Collate(samples);
-        // GN in the head: detectron2's std-0.01 init shrinks signals ~6x per conv at 32 channels (it is meant for 256), and
-        // the plain head barely moves in a hundred steps; GN restores the scale, as retinanet.norm allows.
-        var config = RetinaNetMini.Config(classes);
-        config.RetinaNet.Norm = NormKind.GN;
-        using var model = new RetinaNet(config);
-        const int steps = 80;
-        var (first, last, seconds, cpu) = DetectorHarness.Train(model, batch, steps, 0.01);
-        model.eval();
-        var detections = model.Inference(batch);
-        double ap50 = DetectorHarness.CocoAp50(samples, detections, classes, CocoIouType.Bbox);
-        Assert.True(ap50 > 0.9, $"box AP50 {ap50:F3} after {steps} steps (loss {first:F3} -> {last:F3}) in {seconds:F1}s ({cpu:F1} CPU s)");
-    }
-
-    [Fact]
-    public void TrainingAndInferenceStepsLeaveNoLiveTensors()
-    {
-        using var outer = NewDisposeScope();
-        manual_seed(5);
-        var samples = SyntheticScenes.Create(2, 64, 2, seed: 2);
-        using var batch = DetectionBatch.Collate(samples);
-        using var model = RetinaNetMini.Model(2);
-        model.Config.RetinaNet.ScoreThreshTest = 0.0;   // so inference decodes and suppresses real candidates
-        DetectorHarness.AssertNoLiveTensorGrowth(model, batch);
-    }
 }
