@@ -111,7 +111,7 @@ public sealed class StopAndResumeTests : IDisposable
         Assert.False(File.Exists(Path.Combine(run, "checkpoints", "last_checkpoint")));
     }
 
-    // The repro: finetune with max_iter 12, steps [10], eval_period 9, kill -9 once last_checkpoint names iteration 9
+    // The failing case: finetune with max_iter 12, steps [10], eval_period 9, kill -9 once last_checkpoint names iteration 9
     // (evaluation 9 is then under way), resume: eval.csv had only row 12.
     [Fact]
     public void FineTuningKilledAfterCheckpointNineRedoesEvaluationNineOnResume()

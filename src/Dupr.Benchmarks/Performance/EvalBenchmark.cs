@@ -1,16 +1,17 @@
 using System.Diagnostics;
 using Dupr.Detection.Data.Coco;
 using Dupr.Detection.Evaluation;
+using Dupr.Detection.Evaluation.Coco;
 
 namespace Dupr.Benchmarks.Performance;
 
 /// <summary>One evaluation workload: name, size, and what is compared.</summary>
 public sealed record EvalBenchmarkCase(string Name, int Images, int DetectionsPerImage, CocoIouType IouType)
 {
-    /// <summary>The bbox case: 5,000 images x 100 detections, 80 categories, about 7 objects per image.</summary>
+    /// <summary>The bbox case: 5,000 images x 100 detections, 80 categories, about 7 objects per image (COCO val2017's scale).</summary>
     public static EvalBenchmarkCase Bbox { get; } = new("bbox", 5000, 100, CocoIouType.Bbox);
 
-    /// <summary>The segm case: 500 images x 100 mask detections.</summary>
+    /// <summary>The segm case: 500 images x 100 mask detections.</summary>
     public static EvalBenchmarkCase Segm { get; } = new("segm", 500, 100, CocoIouType.Segm);
 }
 

@@ -5,6 +5,8 @@ using Dupr.Detection.Data.Coco;
 using Dupr.Detection.Data.Voc;
 using Dupr.Detection.Evaluation;
 using Dupr.Detection.Training;
+using Dupr.Detection.Evaluation.Coco;
+using Dupr.Detection.Evaluation.Voc;
 
 namespace Dupr.Benchmarks.Runner;
 

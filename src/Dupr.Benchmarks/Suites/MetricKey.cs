@@ -1,5 +1,6 @@
 using Dupr.Core.Runtime;
 using Dupr.Detection.Evaluation;
+using Dupr.Detection.Evaluation.Coco;
 
 namespace Dupr.Benchmarks.Suites;
 

@@ -5,6 +5,7 @@ using Dupr.Core.Runtime;
 using Dupr.Detection.Evaluation;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using Dupr.Detection.Evaluation.Coco;
 
 namespace Dupr.Cli.Commands;
 

@@ -6,6 +6,8 @@ using Dupr.Detection.Data.Voc;
 using Dupr.Detection.Evaluation;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using Dupr.Detection.Evaluation.Coco;
+using Dupr.Detection.Evaluation.Voc;
 
 namespace Dupr.Cli.Commands;
 

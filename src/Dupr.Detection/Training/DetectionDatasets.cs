@@ -7,6 +7,8 @@ using Dupr.Detection.Data.Datasets;
 using Dupr.Detection.Data.Transforms;
 using Dupr.Detection.Data.Voc;
 using Dupr.Detection.Evaluation;
+using Dupr.Detection.Evaluation.Coco;
+using Dupr.Detection.Evaluation.Voc;
 
 namespace Dupr.Detection.Training;
 

@@ -2,6 +2,7 @@ using Dupr.Benchmarks.Performance;
 using Dupr.Detection.Data.Coco;
 using Dupr.Detection.Evaluation;
 using Dupr.Tests;
+using Dupr.Detection.Evaluation.Coco;
 
 namespace Dupr.Benchmarks.Tests.Performance;
 

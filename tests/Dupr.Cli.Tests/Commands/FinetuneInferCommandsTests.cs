@@ -4,6 +4,7 @@ using Dupr.Detection.Evaluation;
 using Dupr.Detection.Training;
 using Dupr.Tests;
 using Newtonsoft.Json.Linq;
+using Dupr.Detection.Evaluation.Coco;
 
 namespace Dupr.Cli.Tests.Commands;
 

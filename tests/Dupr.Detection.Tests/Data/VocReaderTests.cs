@@ -2,6 +2,7 @@ using Dupr.Core.Runtime;
 using Dupr.Detection.Data.Voc;
 using Dupr.Detection.Evaluation;
 using Dupr.Tests;
+using Dupr.Detection.Evaluation.Voc;
 
 namespace Dupr.Detection.Tests.Data;
 

@@ -6,6 +6,7 @@ using Dupr.Detection.Masks;
 using Dupr.Detection.Modeling;
 using Dupr.Tests;
 using static TorchSharp.torch;
+using Dupr.Detection.Evaluation.Coco;
 
 namespace Dupr.Detection.Tests.Evaluation;
 

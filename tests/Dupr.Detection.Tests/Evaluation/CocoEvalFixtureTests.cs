@@ -2,6 +2,7 @@ using Dupr.Detection.Data.Coco;
 using Dupr.Detection.Evaluation;
 using Dupr.Tests;
 using Newtonsoft.Json.Linq;
+using Dupr.Detection.Evaluation.Coco;
 
 namespace Dupr.Detection.Tests.Evaluation;
 

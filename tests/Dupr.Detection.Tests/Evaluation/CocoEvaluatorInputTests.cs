@@ -3,6 +3,7 @@ using Dupr.Detection.Data.Coco;
 using Dupr.Detection.Evaluation;
 using Dupr.Detection.Masks;
 using Dupr.Tests;
+using Dupr.Detection.Evaluation.Coco;
 
 namespace Dupr.Detection.Tests.Evaluation;
 

@@ -2,6 +2,7 @@ using Dupr.Detection.Data.Voc;
 using Dupr.Detection.Evaluation;
 using Dupr.Tests;
 using Newtonsoft.Json.Linq;
+using Dupr.Detection.Evaluation.Voc;
 
 namespace Dupr.Detection.Tests.Evaluation;
 

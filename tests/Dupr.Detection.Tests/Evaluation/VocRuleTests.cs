@@ -1,5 +1,6 @@
 using Dupr.Detection.Data.Voc;
 using Dupr.Detection.Evaluation;
+using Dupr.Detection.Evaluation.Voc;
 
 namespace Dupr.Detection.Tests.Evaluation;
 

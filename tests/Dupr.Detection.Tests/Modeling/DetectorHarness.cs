@@ -9,6 +9,7 @@ using Dupr.Detection.Modeling.MetaArch;
 using Dupr.Tests;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
+using Dupr.Detection.Evaluation.Coco;
 
 namespace Dupr.Detection.Tests.Modeling;
 

@@ -7,6 +7,7 @@ using Dupr.Detection.Tests.Modeling.Retina;
 using Dupr.Tests;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using Dupr.Detection.Evaluation.Coco;
 
 namespace Dupr.Detection.Tests.Modeling;
 

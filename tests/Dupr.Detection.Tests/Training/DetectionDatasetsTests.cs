@@ -4,6 +4,7 @@ using Dupr.Detection.Data.Coco;
 using Dupr.Detection.Evaluation;
 using Dupr.Detection.Training;
 using Dupr.Tests;
+using Dupr.Detection.Evaluation.Coco;
 
 namespace Dupr.Detection.Tests.Training;
 

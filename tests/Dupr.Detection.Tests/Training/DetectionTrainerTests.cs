@@ -10,6 +10,8 @@ using Dupr.Detection.Training;
 using Dupr.Tests;
 using Newtonsoft.Json.Linq;
 using static TorchSharp.torch;
+using Dupr.Detection.Evaluation.Coco;
+using Dupr.Detection.Evaluation.Voc;
 
 namespace Dupr.Detection.Tests.Training;
 

@@ -20,7 +20,7 @@ public sealed class ResumeTests : IClassFixture<TinyWorld>
     DetectionRunOptions Options(string output, bool resume = false, long seed = 3, string? data = null) =>
         new() { Data = data ?? _world.Root, Output = output, Resume = resume, Seed = seed };
 
-    // The repro: max_iter 12, steps [10], eval_period 9; a run killed once checkpoint 9 exists, before evaluation 9
+    // The failing case: max_iter 12, steps [10], eval_period 9; a run killed once checkpoint 9 exists, before evaluation 9
     // ends, resumed without ever evaluating iteration 9.
     [Fact]
     public void AnEvaluationTheRunDidNotFinishIsRedoneOnResume()

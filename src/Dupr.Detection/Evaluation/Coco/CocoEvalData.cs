@@ -2,7 +2,7 @@ using Dupr.Core.Runtime;
 using Dupr.Detection.Data.Coco;
 using Dupr.Detection.Masks;
 
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Coco;
 
 /// <summary>
 /// Ground truth and detections laid out for COCOeval: grouped into cells (category k, image i) numbered

@@ -1,6 +1,7 @@
+using Dupr.Core.Runtime;
 using Dupr.Detection.Data.Coco;
 
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Coco;
 
 /// <summary>
 /// COCO detection evaluation with pycocotools COCOeval semantics (evaluate, accumulate, summarize), parallel over

@@ -2,7 +2,7 @@ using Dupr.Core.Runtime;
 using Dupr.Detection.Data.Coco;
 using Newtonsoft.Json;
 
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Coco;
 
 /// <summary>
 /// Writes detections as a COCO results JSON file (atomically) that pycocotools' loadRes reads: per detection

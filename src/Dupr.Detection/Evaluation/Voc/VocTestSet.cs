@@ -3,8 +3,9 @@ using Dupr.Detection.Data;
 using Dupr.Detection.Data.Datasets;
 using Dupr.Detection.Data.Transforms;
 using Dupr.Detection.Data.Voc;
+using Dupr.Detection.Evaluation;
 
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Voc;
 
 /// <summary>
 /// A VOC test set: the union of one or more (year, split) image sets of a VOCdevkit. Results are the per-class files

@@ -1,6 +1,6 @@
 using Dupr.Detection.Data.Coco;
 
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Coco;
 
 /// <summary>
 /// The outcome of a COCO evaluation: pycocotools' accumulated precision[T,R,K,A,M] and recall[T,K,A,M] arrays

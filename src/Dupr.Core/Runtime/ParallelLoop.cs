@@ -1,9 +1,9 @@
 using System.Runtime.ExceptionServices;
 
-namespace Dupr.Detection;
+namespace Dupr.Core.Runtime;
 
 /// <summary>Parallel.For that rethrows a failing iteration's own exception rather than an AggregateException, so user errors stay one line.</summary>
-internal static class ParallelLoop
+public static class ParallelLoop
 {
     /// <summary>Runs <paramref name="body"/> for <paramref name="from"/>..<paramref name="to"/> (exclusive) on all allowed cores.</summary>
     public static void For(int from, int to, ParallelOptions options, Action<int> body)

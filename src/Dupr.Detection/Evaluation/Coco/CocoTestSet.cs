@@ -3,8 +3,9 @@ using Dupr.Detection.Data;
 using Dupr.Detection.Data.Coco;
 using Dupr.Detection.Data.Datasets;
 using Dupr.Detection.Data.Transforms;
+using Dupr.Detection.Evaluation;
 
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Coco;
 
 /// <summary>A COCO test set: one instances file and its image folder. Results are COCO results JSON in the file's image and category ids.</summary>
 public sealed class CocoTestSet : DetectionTestSet

@@ -1,4 +1,4 @@
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Coco;
 
 /// <summary>
 /// COCOeval's default detection parameters (pycocotools Params.setDetParams), with the thresholds computed as

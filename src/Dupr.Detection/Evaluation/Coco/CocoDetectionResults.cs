@@ -4,8 +4,9 @@ using Dupr.Detection.Data.Coco;
 using Dupr.Detection.Masks;
 using Dupr.Detection.Modeling;
 using static TorchSharp.torch;
+using Dupr.Detection.Evaluation;
 
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Coco;
 
 /// <summary>
 /// Detections on a <see cref="CocoTestSet"/> as COCO results, as detectron2's instances_to_coco_json makes them: boxes

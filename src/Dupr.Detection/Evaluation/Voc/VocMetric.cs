@@ -1,4 +1,4 @@
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Voc;
 
 /// <summary>How VOC average precision integrates the precision/recall curve.</summary>
 public enum VocMetric

@@ -1,4 +1,5 @@
-namespace Dupr.Detection.Evaluation;
+using Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Voc;
 
 /// <summary>
 /// VOC detection metrics as detectron2's PascalVOCDetectionEvaluator reports them, in percent: AP (mean over IoU

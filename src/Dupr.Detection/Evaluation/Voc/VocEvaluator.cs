@@ -1,7 +1,8 @@
 using Dupr.Core.Runtime;
 using Dupr.Detection.Data.Voc;
+using Dupr.Detection.Evaluation;
 
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Voc;
 
 /// <summary>
 /// Pascal VOC detection evaluation with detectron2's PascalVOCDetectionEvaluator semantics (its voc_eval): per

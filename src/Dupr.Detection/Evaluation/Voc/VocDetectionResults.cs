@@ -2,8 +2,9 @@ using Dupr.Core.Runtime;
 using Dupr.Detection.Data;
 using Dupr.Detection.Data.Voc;
 using Dupr.Detection.Modeling;
+using Dupr.Detection.Evaluation;
 
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Voc;
 
 /// <summary>
 /// Detections on a <see cref="VocTestSet"/>, named by image file stem. They are scored through the very text the results

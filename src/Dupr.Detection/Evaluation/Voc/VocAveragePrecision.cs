@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
+using Dupr.Detection.Evaluation;
 
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Voc;
 
 /// <summary>AP from a precision/recall curve, as detectron2's voc_ap computes it.</summary>
 public static class VocAveragePrecision

@@ -1,4 +1,4 @@
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Coco;
 
 /// <summary>What COCOeval compares: boxes or instance masks.</summary>
 public enum CocoIouType

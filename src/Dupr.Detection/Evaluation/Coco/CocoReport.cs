@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Newtonsoft.Json.Linq;
 
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Coco;
 
 /// <summary>Human- and machine-readable forms of a <see cref="CocoEvalResult"/>: detectron2's per-category table and the metrics JSON.</summary>
 public static class CocoReport

@@ -1,4 +1,4 @@
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Coco;
 
 /// <summary>
 /// What COCOeval.evaluateImg records per (image, category) cell and area range, compactly: each kept detection's

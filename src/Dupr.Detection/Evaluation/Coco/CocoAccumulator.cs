@@ -1,4 +1,5 @@
-namespace Dupr.Detection.Evaluation;
+using Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Coco;
 
 /// <summary>
 /// COCOeval.accumulate for one category at a time: detections of all images ranked by score, precision and recall

@@ -1,6 +1,7 @@
 using Dupr.Detection.Masks;
+using Dupr.Detection.Evaluation;
 
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Coco;
 
 /// <summary>
 /// COCOeval.computeIoU and evaluateImg for one (image, category) cell at every area range, with scratch buffers

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Newtonsoft.Json.Linq;
 
-namespace Dupr.Detection.Evaluation;
+namespace Dupr.Detection.Evaluation.Voc;
 
 /// <summary>Human- and machine-readable forms of a <see cref="VocEvalResult"/>.</summary>
 public static class VocReport
