@@ -110,28 +110,21 @@ public static class PretrainBenchmark
             optimizer.zero_grad();
         }
 
-        // Every InfoNCE term of a step against the model's own banks, on random unit embeddings of the step's shapes:
-        // image levels [N, D], patch levels [N, S*S, D].
+        // Every InfoNCE term of a step against the model's own banks (the model's own loss, DuprModel.ContrastLoss), on random
+        // unit embeddings of the step's shapes: image levels [N, D], patch levels [N, S*S, D].
         void Losses()
         {
             using var scope = NewDisposeScope();
             var contrast = config.Contrast;
             int n = config.Train.BatchSize;
             Tensor Unit(params long[] shape) => nn.functional.normalize(randn(shape, device: device), dim: -1);
-            var total = zeros(1, device: device);
-            foreach (string level in model.QueryEncoder.ImageLevels)
-            {
-                var bank = model.Queue(DuprModel.ImageTerm(level)).Keys;
-                total = total.add(InfoNce.PerQuery(Unit(n, contrast.Dim).requires_grad_(true), Unit(n, contrast.Dim), bank, contrast.Temperature).Loss.mean(), One);
-            }
-            foreach (string level in model.QueryEncoder.PatchLevels)
-            {
-                var bank = model.Queue(DuprModel.PatchTerm(level)).Keys;
-                long size = contrast.RoiSize[ContrastSection.LevelIndex(level)], positions = size * size;
-                var perPosition = InfoNce.PerQuery(Unit(n, positions, contrast.Dim).requires_grad_(true), Unit(n, positions, contrast.Dim), bank, contrast.Temperature).Loss;
-                total = total.add(InfoNce.PatchLoss(perPosition, contrast.PatchLossSum), One);
-            }
-            total.backward();
+            long Positions(string level) => (long)contrast.RoiSize[ContrastSection.LevelIndex(level)] * contrast.RoiSize[ContrastSection.LevelIndex(level)];
+            var encoder = model.QueryEncoder;
+            var imageQueries = encoder.ImageLevels.ToDictionary(level => level, _ => Unit(n, contrast.Dim).requires_grad_(true));
+            var imageKeys = encoder.ImageLevels.ToDictionary(level => level, _ => Unit(n, contrast.Dim));
+            var patchQueries = encoder.PatchLevels.ToDictionary(level => level, level => Unit(n, Positions(level), contrast.Dim).requires_grad_(true));
+            var patchKeys = encoder.PatchLevels.ToDictionary(level => level, level => Unit(n, Positions(level), contrast.Dim));
+            model.ContrastLoss(imageQueries, imageKeys, patchQueries, patchKeys, n, skipped: 0, rng).Loss.backward();
         }
 
         public void Dispose()

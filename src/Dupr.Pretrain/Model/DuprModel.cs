@@ -98,36 +98,55 @@ public sealed class DuprModel : nn.Module
         var keys = KeyEmbeddings(batch, regions, rng);
         var queryFeatures = QueryFeatures(batch.Queries);
 
+        var imageQueries = encoder_q.ImageLevels.ToDictionary(level => level, level => encoder_q.ImageEmbedding(level, queryFeatures[level]));
+        var patchQueries = regions.QueryRois is null
+            ? null
+            : encoder_q.PatchLevels.ToDictionary(level => level,
+                level => encoder_q.PatchEmbedding(level, queryFeatures[level], regions.QueryRois, RoiSize(level), regions.QueryFlips!));
+        var (loss, terms, accuracies) = ContrastLoss(imageQueries, keys.OwnImage, patchQueries, keys.OwnPatch, n, regions.Skipped, rng);
+        return new DuprOutput(loss, terms, accuracies, keys.AllImage, keys.AllPatch, regions.Skipped);
+    }
+
+    /// <summary>
+    /// Eq. 2 from embeddings: each image level's queries [N, D] against their keys and that level's bank (eq. 8, the mean over
+    /// the batch) and, when <paramref name="patchQueries"/> is given, each patch level's queries [K, S*S, D] of the K images
+    /// whose views overlap against their keys and bank (eq. 7), weighted by K / <paramref name="images"/>; the terms weighted by
+    /// alpha and beta and summed. Returns the total, each term's value and its contrastive top-1 accuracy. Forward and the
+    /// speed benchmark (on random embeddings) both compute the loss here.
+    /// </summary>
+    public (Tensor Loss, List<(string Name, double Value)> Terms, List<(string Name, double Value)> Accuracies) ContrastLoss(
+        IReadOnlyDictionary<string, Tensor> imageQueries, IReadOnlyDictionary<string, Tensor> imageKeys,
+        IReadOnlyDictionary<string, Tensor>? patchQueries, IReadOnlyDictionary<string, Tensor> patchKeys, int images, int skipped, Random rng)
+    {
         var terms = new List<(string, double)>();
         var accuracies = new List<(string, double)>();
-        Tensor loss = zeros(1, device: batch.Queries.device).squeeze();
+        var device = imageQueries.Values.First().device;
+        Tensor loss = zeros(1, device: device).squeeze();
 
         foreach (string level in encoder_q.ImageLevels)
         {
-            var q = encoder_q.ImageEmbedding(level, queryFeatures[level]);
-            var (perImage, correct) = InfoNce.PerQuery(q, keys.OwnImage[level], queues[ImageTerm(level)].Keys.detach(), contrast.Temperature);
+            var (perImage, correct) = InfoNce.PerQuery(imageQueries[level], imageKeys[level], queues[ImageTerm(level)].Keys.detach(), contrast.Temperature);
             var term = perImage.mean(); // eq. 8, averaged over the batch
             loss = loss.add(term.mul(S(contrast.Alpha[ContrastSection.LevelIndex(level)])), One);
             terms.Add((ImageTerm(level), term.item<float>()));
             accuracies.Add((ImageTerm(level), correct.mean().item<float>()));
         }
 
-        if (regions.QueryRois is not null)
+        if (patchQueries is not null)
         {
             foreach (string level in encoder_q.PatchLevels)
             {
-                var q = encoder_q.PatchEmbedding(level, queryFeatures[level], regions.QueryRois, RoiSize(level), regions.QueryFlips!);
-                var k = contrast.ShufflePatchPositives ? ShufflePositions(keys.OwnPatch[level], rng) : keys.OwnPatch[level];
-                var (perPosition, correct) = InfoNce.PerQuery(q, k, queues[PatchTerm(level)].Keys.detach(), contrast.Temperature);
+                var k = contrast.ShufflePatchPositives ? ShufflePositions(patchKeys[level], rng) : patchKeys[level];
+                var (perPosition, correct) = InfoNce.PerQuery(patchQueries[level], k, queues[PatchTerm(level)].Keys.detach(), contrast.Temperature);
                 var term = InfoNce.PatchLoss(perPosition, contrast.PatchLossSum);
                 // Images without overlap contribute nothing; average over all images of the batch.
-                var weighted = term.mul(S((double)(n - regions.Skipped) / n));
+                var weighted = term.mul(S((double)(images - skipped) / images));
                 loss = loss.add(weighted.mul(S(contrast.Beta[ContrastSection.LevelIndex(level)])), One);
                 terms.Add((PatchTerm(level), term.item<float>()));
                 accuracies.Add((PatchTerm(level), correct.mean().item<float>()));
             }
         }
-        return new DuprOutput(loss, terms, accuracies, keys.AllImage, keys.AllPatch, regions.Skipped);
+        return (loss, terms, accuracies);
     }
 
     /// <summary>
