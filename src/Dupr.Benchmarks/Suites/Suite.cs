@@ -34,6 +34,30 @@ public sealed partial class Suite
         return suite;
     }
 
+    /// <summary>
+    /// The suite as a run sees it: <see cref="Load(string)"/>, with <paramref name="seeds"/> ("3,4,5") in place of its fine-tuning
+    /// seeds and <paramref name="pretrainSeed"/> in place of every pre-training's seed when given (an independent run).
+    /// </summary>
+    public static Suite Load(string path, string? seeds, long? pretrainSeed)
+    {
+        var loaded = Load(path);
+        if (seeds != null) loaded.Spec.Seeds = ParseSeeds(seeds);
+        if (pretrainSeed is { } seed)
+        {
+            if (seed < 0) throw new DuprException($"--pretrain-seed must be non-negative, got {seed}");
+            foreach (var p in loaded.Spec.Pretrainings) p.Seed = seed;
+        }
+        return loaded;
+    }
+
+    static List<long> ParseSeeds(string text)
+    {
+        var parsed = text.Split(',', StringSplitOptions.TrimEntries).Select(t => long.TryParse(t, out long v) && v >= 0 ? v : -1).ToList();
+        if (parsed.Count == 0 || parsed.Any(v => v < 0) || parsed.Distinct().Count() != parsed.Count)
+            throw new DuprException($"--seeds: expected distinct non-negative integers separated by commas, got '{text}'");
+        return parsed;
+    }
+
     /// <summary>A path written in the suite, made absolute against the suite file's folder.</summary>
     public string Resolve(string relative) => System.IO.Path.GetFullPath(relative, System.IO.Path.GetDirectoryName(Path)!);
 

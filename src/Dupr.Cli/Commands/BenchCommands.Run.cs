@@ -32,7 +32,7 @@ public sealed partial class BenchCommands
         if (inferenceBatch < 1) throw new DuprException($"--inference-batch must be positive, got {inferenceBatch}");
         if (jobs < 1) throw new DuprException($"--jobs must be positive, got {jobs}");
         var part = shard == null ? null : SuiteShard.Parse(shard);
-        var loaded = LoadSuite(suite, seeds, pretrainSeed);
+        var loaded = Suite.Load(suite, seeds, pretrainSeed);
         var tables = PaperTable.Load(paper ?? Path.Combine(Path.GetDirectoryName(loaded.Path)!, "..", "paper"));
         var check = SuiteValidator.Check(loaded, tables);
         var plan = SuitePlan.Build(loaded, output, data, stages);
@@ -72,21 +72,7 @@ public sealed partial class BenchCommands
             return 0;
         }
         var written = SuiteReportWriter.Write(plan, tables);
-        foreach (var f in loaded.Spec.Finetunings)
-        {
-            Console.WriteLine($"\n{f.DisplayName}:\n");
-            Console.Write(SuiteReport.Table(loaded.Spec, f, MetricSummary.Of(written.Rows), SuitePaper.Matches(loaded.Spec, tables)));
-        }
-        if (SuiteReport.ProbeTable(loaded.Spec, written.Rows) is { } probes) Console.Write($"\nProbes of the backbones:\n\n{probes}");
-        var verdicts = ClaimVerdicts.Evaluate(loaded.Spec, written.Rows);
-        if (verdicts.Count > 0) Console.WriteLine($"\nClaims:\n{string.Join("\n", verdicts.Select(v => "  " + v.Line(loaded.Spec.Label)))}");
-        var comparisons = ClaimVerdicts.Comparisons(loaded.Spec, written.Rows, loaded.Spec.Label).ToList();
-        if (comparisons.Count > 0) Console.WriteLine($"\nDifferences (95% intervals):\n{string.Join("\n", comparisons.Select(c => "  " + c))}");
-        int ran = outcomes.Count(o => o.Status != StageStatus.Cached);
-        Console.WriteLine($"\nsuite {loaded.Name}: {outcomes.Count} stages ({ran} run now, {outcomes.Count - ran} reused)");
-        Console.WriteLine($"  report: {written.Report}");
-        Console.WriteLine($"  results: {written.ResultsCsv}");
-        Console.WriteLine($"  plots: {Path.Combine(plan.Output, ReportPlots.Folder)} ({string.Join(", ", written.Plots.Select(Path.GetFileName))})");
+        Console.Write(SuiteRunSummary.Text(loaded, plan, tables, written, outcomes));
         return 0;
     }
 
@@ -104,7 +90,7 @@ public sealed partial class BenchCommands
         [Option("pretrain-seed", Description = "The run's pre-training seed, if it overrode the suite's.")] long? pretrainSeed = null)
     {
         RuntimeOptions runtime = global.ToRuntimeOptions();
-        var loaded = LoadSuite(suite, seeds, pretrainSeed);
+        var loaded = Suite.Load(suite, seeds, pretrainSeed);
         var plan = SuitePlan.Build(loaded, output, data, stages);
         var stage = plan.Stages.FirstOrDefault(s => s.Name == name)
                     ?? throw new DuprException($"--name {name}: no such stage in suite {loaded.Name}; `dupr bench run --dry-run` lists them");
@@ -125,26 +111,5 @@ public sealed partial class BenchCommands
         string host = Environment.ProcessPath ?? throw new DuprException("cannot tell how dupr was started (no process path)");
         bool dotnet = Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
         return dotnet ? [host, typeof(BenchCommands).Assembly.Location] : [host];
-    }
-
-    // The suite as a run sees it: the file, with the command line's seeds in place of the suite's.
-    static Suite LoadSuite(string path, string? seeds, long? pretrainSeed)
-    {
-        var loaded = Suite.Load(path);
-        if (seeds != null) loaded.Spec.Seeds = ParseSeeds(seeds);
-        if (pretrainSeed is { } s)
-        {
-            if (s < 0) throw new DuprException($"--pretrain-seed must be non-negative, got {s}");
-            foreach (var p in loaded.Spec.Pretrainings) p.Seed = s;
-        }
-        return loaded;
-    }
-
-    static List<long> ParseSeeds(string text)
-    {
-        var parsed = text.Split(',', StringSplitOptions.TrimEntries).Select(t => long.TryParse(t, out long v) && v >= 0 ? v : -1).ToList();
-        if (parsed.Count == 0 || parsed.Any(v => v < 0) || parsed.Distinct().Count() != parsed.Count)
-            throw new DuprException($"--seeds: expected distinct non-negative integers separated by commas, got '{text}'");
-        return parsed;
     }
 }
