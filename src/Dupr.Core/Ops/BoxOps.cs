@@ -44,15 +44,6 @@ public static class BoxOps
         return scope.MoveToOuter(stack([x[.., 0], y[.., 0], x[.., 1], y[.., 1]], 1));
     }
 
-    /// <summary>Indices (int64) of the boxes whose width and height are both at least <paramref name="minSize"/>, as torchvision's remove_small_boxes.</summary>
-    public static Tensor RemoveSmall(Tensor boxes, double minSize)
-    {
-        CheckBoxes(boxes, nameof(boxes));
-        using var scope = NewDisposeScope();
-        var keep = (boxes[.., 2] - boxes[.., 0] >= S(minSize)) & (boxes[.., 3] - boxes[.., 1] >= S(minSize));
-        return scope.MoveToOuter(nonzero(keep).view(-1));
-    }
-
     /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="boxes"/> is a floating-point [N, 4] tensor.</summary>
     internal static void CheckBoxes(Tensor boxes, string name)
     {

@@ -27,14 +27,12 @@ public class BoxOpsTests
     }
 
     [Fact]
-    public void AreaClipAndRemoveSmall()
+    public void AreaAndClip()
     {
         using var scope = NewDisposeScope();
         var boxes = tensor(new float[] { -5, 2, 30, 8, 1, 1, 3, 1.5f, 10, -4, 12, 60 }).view(3, 4);
         Assert.Equal(new float[] { 210, 1, 128 }, BoxOps.Area(boxes).data<float>().ToArray());
         Assert.Equal(new float[] { 0, 2, 20, 8, 1, 1, 3, 1.5f, 10, 0, 12, 40 }, BoxOps.Clip(boxes, 40, 20).data<float>().ToArray());
-        Assert.Equal(new long[] { 0, 2 }, BoxOps.RemoveSmall(boxes, 2).data<long>().ToArray());
-        Assert.Equal(new long[] { 0, 1, 2 }, BoxOps.RemoveSmall(boxes, 0.5).data<long>().ToArray());
     }
 
     [Fact]

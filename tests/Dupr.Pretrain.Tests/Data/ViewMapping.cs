@@ -1,10 +1,10 @@
 using Dupr.Core.Imaging;
 
-namespace Dupr.Pretrain.Data;
+namespace Dupr.Pretrain.Tests.Data;
 
-/// <summary>Maps points between a square view and the original image through its recorded crop box and flip.</summary>
+/// <summary>The tests' oracle of view geometry: maps points between a square view and the original image through its recorded crop box and flip.</summary>
 /// <remarks>Continuous coordinates: pixel i spans [i, i + 1), so the centre of view pixel (u, v) is (u + 0.5, v + 0.5).</remarks>
-public static class ViewMapping
+internal static class ViewMapping
 {
     /// <summary>The original-image point shown at view point (<paramref name="u"/>, <paramref name="v"/>) of a <paramref name="size"/>-pixel view.</summary>
     public static (double X, double Y) ToOriginal(CropBox box, bool flipped, int size, double u, double v)
