@@ -62,7 +62,7 @@ public class ScalarLifetimeAnalyzerTests
     [InlineData("t.mul_(0.5.ToScalar());", "DUPR003")]
     [InlineData("var s = 0.5.ToScalar(); t.mul_(s);", "DUPR003")]
     [InlineData("var s = S(0.5); t.mul_(s);", "DUPR004")]
-    public void Reports_a_temporary_scalar(string body, string id)
+    public void ReportsATemporaryScalar(string body, string id)
     {
         var diagnostics = Analyze(body);
         Assert.NotEmpty(diagnostics);
@@ -82,10 +82,10 @@ public class ScalarLifetimeAnalyzerTests
     [InlineData("using var s = 0.5.ToScalar(); t.mul_(s);")]
     [InlineData("t.mul_(Half).add_(u, Quarter);")]
     [InlineData("using var o = new Sgd(parameters, 0.1, momentum: 0.9); o.step();")]
-    public void Accepts_owned_scalars(string body) => Assert.Empty(Analyze(body));
+    public void AcceptsOwnedScalars(string body) => Assert.Empty(Analyze(body));
 
     [Fact]
-    public void Every_listed_member_exists_in_the_referenced_TorchSharp()
+    public void EveryListedMemberExistsInTheReferencedTorchSharp()
     {
         var compilation = Compile("");
         using var stream = typeof(ScalarLifetimeAnalyzer).Assembly.GetManifestResourceStream("TorchSharpScalarMembers.txt")!;

@@ -13,7 +13,7 @@ public class KeyMapperTests
     private static string MocoCheckpoint => Path.Combine(ModelingFixtures.ResNetDir, "moco_r18_w8.pth.tar");
 
     [Fact]
-    public void Moco_training_checkpoint_loads_as_a_backbone_without_its_head()
+    public void MocoTrainingCheckpointLoadsAsABackboneWithoutItsHead()
     {
         using var model = ModelingFixtures.Create(18, width: 8);
         var report = ModuleCheckpoint.Load(model, MocoCheckpoint, KeyMappers.MocoBackbone);
@@ -27,7 +27,7 @@ public class KeyMapperTests
     }
 
     [Fact]
-    public void Prefix_mapper_drops_other_prefixes_and_the_head()
+    public void PrefixMapperDropsOtherPrefixesAndTheHead()
     {
         var mapper = new PrefixKeyMapper("module.encoder_q.", "fc.");
 
@@ -45,14 +45,14 @@ public class KeyMapperTests
     [InlineData("layer2.0.downsample.0.weight", "res3.0.shortcut.weight")]
     [InlineData("layer3.0.downsample.1.num_batches_tracked", "res4.0.shortcut.norm.num_batches_tracked")]
     [InlineData("fc.weight", "linear.weight")]
-    public void Detectron2_names_map_both_ways(string torchvision, string detectron2)
+    public void Detectron2NamesMapBothWays(string torchvision, string detectron2)
     {
         Assert.Equal(detectron2, Detectron2KeyMapper.FromTorchVision.Map(torchvision));
         Assert.Equal(torchvision, Detectron2KeyMapper.ToTorchVision.Map(detectron2));
     }
 
     [Fact]
-    public void Detectron2_mapping_round_trips_every_resnet50_key()
+    public void Detectron2MappingRoundTripsEveryResnet50Key()
     {
         var keys = ModelingFixtures.TorchVisionKeys(50).Select(k => k.Key).ToList();
         var detectron2 = keys.Select(k => Detectron2KeyMapper.FromTorchVision.Map(k)!).ToList();
@@ -66,7 +66,7 @@ public class KeyMapperTests
     }
 
     [Fact]
-    public void Module_saved_under_detectron2_names_loads_back_through_the_mapper()
+    public void ModuleSavedUnderDetectron2NamesLoadsBackThroughTheMapper()
     {
         using var temp = TestPaths.Temp();
         using var model = ModelingFixtures.Create(50, width: 8, numClasses: 3);
@@ -83,7 +83,7 @@ public class KeyMapperTests
     }
 
     [Fact]
-    public void Two_keys_mapped_to_one_name_and_unknown_layouts_are_errors()
+    public void TwoKeysMappedToOneNameAndUnknownLayoutsAreErrors()
     {
         var clash = new PrefixKeyMapper("");
         var entries = new[] { KeyValuePair.Create("a", 1), KeyValuePair.Create("a", 2) };

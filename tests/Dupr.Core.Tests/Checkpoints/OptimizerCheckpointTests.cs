@@ -12,7 +12,7 @@ public class OptimizerCheckpointTests
     public OptimizerCheckpointTests() => TorchRuntime.EnsureLoaded();
 
     [Fact]
-    public void Momentum_survives_a_save_and_load()
+    public void MomentumSurvivesASaveAndLoad()
     {
         using var temp = TestPaths.Temp();
         using var scope = NewDisposeScope();

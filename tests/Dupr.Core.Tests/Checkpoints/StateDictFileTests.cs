@@ -24,7 +24,7 @@ public class StateDictFileTests
     [InlineData("weights.bin", CheckpointFormat.TorchSharp)]
     [InlineData("weights.pth", CheckpointFormat.PyTorch)]
     [InlineData("weights.safetensors", CheckpointFormat.Safetensors)]
-    public void Round_trips_values_dtypes_and_shapes(string fileName, CheckpointFormat format)
+    public void RoundTripsValuesDtypesAndShapes(string fileName, CheckpointFormat format)
     {
         using var temp = TestPaths.Temp();
         using var scope = NewDisposeScope();
@@ -45,7 +45,7 @@ public class StateDictFileTests
     }
 
     [Fact]
-    public void TorchSharp_format_is_what_Module_save_and_load_use()
+    public void TorchSharpFormatIsWhatModuleSaveAndLoadUse()
     {
         using var temp = TestPaths.Temp();
         using var model = ModelingFixtures.Create(18, width: 8);
@@ -60,7 +60,7 @@ public class StateDictFileTests
     }
 
     [Fact]
-    public void A_failed_write_leaves_the_old_file_intact()
+    public void AFailedWriteLeavesTheOldFileIntact()
     {
         using var temp = TestPaths.Temp();
         using var scope = NewDisposeScope();
@@ -78,7 +78,7 @@ public class StateDictFileTests
     }
 
     [Fact]
-    public void Unreadable_files_are_user_errors_that_say_why()
+    public void UnreadableFilesAreUserErrorsThatSayWhy()
     {
         using var temp = TestPaths.Temp();
         File.WriteAllBytes(temp.File("legacy.pth"), [0x80, 0x02, 0x8a, 0x0a]);

@@ -11,7 +11,7 @@ public class StateDictLoaderTests
     private static string ResNet18 => Path.Combine(ModelingFixtures.ResNetDir, "resnet18_w16.pth");
 
     [Fact]
-    public void Strict_load_lists_unexpected_keys()
+    public void StrictLoadListsUnexpectedKeys()
     {
         using var model = ModelingFixtures.Create(18); // no fc, the checkpoint has one
         var error = Assert.Throws<CheckpointMismatchException>(() => ModuleCheckpoint.Load(model, ResNet18));
@@ -23,7 +23,7 @@ public class StateDictLoaderTests
     }
 
     [Fact]
-    public void Mis_shaped_keys_are_listed_with_both_shapes_even_when_not_strict()
+    public void MisShapedKeysAreListedWithBothShapesEvenWhenNotStrict()
     {
         using var model = ModelingFixtures.Create(18, numClasses: 5);
         var error = Assert.Throws<CheckpointMismatchException>(() => ModuleCheckpoint.Load(model, ResNet18, strict: false));
@@ -34,7 +34,7 @@ public class StateDictLoaderTests
     }
 
     [Fact]
-    public void Missing_keys_are_listed_and_long_lists_summarised()
+    public void MissingKeysAreListedAndLongListsSummarised()
     {
         using var model = ModelingFixtures.Create(34, numClasses: 10);
         using var before = model.state_dict()["conv1.weight"].clone();
@@ -47,7 +47,7 @@ public class StateDictLoaderTests
     }
 
     [Fact]
-    public void Partial_load_copies_what_fits_and_reports_what_was_skipped()
+    public void PartialLoadCopiesWhatFitsAndReportsWhatWasSkipped()
     {
         using var model = ModelingFixtures.Create(18);
         var report = ModuleCheckpoint.Load(model, ResNet18, strict: false);
@@ -61,7 +61,7 @@ public class StateDictLoaderTests
     }
 
     [Fact]
-    public void Batch_counters_are_ignored_between_bn_and_frozen_bn()
+    public void BatchCountersAreIgnoredBetweenBnAndFrozenBn()
     {
         using var temp = TestPaths.Temp();
         using var frozen = ModelingFixtures.Create(18, norm: NormKind.FrozenBN, numClasses: 10);

@@ -22,7 +22,7 @@ public class TorchVisionEquivalenceTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Pytorch_state_dict_gives_pytorchs_res2_to_res5_and_logits(int depth, NormKind norm, int freezeAt, bool trainMode)
+    public void PytorchStateDictGivesPytorchsRes2ToRes5AndLogits(int depth, NormKind norm, int freezeAt, bool trainMode)
     {
         string name = $"resnet{depth}_w16";
         using var model = ModelingFixtures.Create(depth, width: 16, numClasses: 10, norm: norm, freezeAt: freezeAt,

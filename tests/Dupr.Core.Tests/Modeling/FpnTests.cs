@@ -10,7 +10,7 @@ public class FpnTests
     public FpnTests() => TorchRuntime.EnsureLoaded();
 
     [Fact]
-    public void Rcnn_variant_gives_p2_to_p6_with_max_pooled_p6()
+    public void RcnnVariantGivesP2ToP6WithMaxPooledP6()
     {
         using var fpn = new Fpn(ModelingFixtures.Create(18), new FpnConfig { OutChannels = 32 });
         using var scope = NewDisposeScope();
@@ -27,7 +27,7 @@ public class FpnTests
     }
 
     [Fact]
-    public void RetinaNet_variant_gives_p3_to_p7_from_c5()
+    public void RetinaNetVariantGivesP3ToP7FromC5()
     {
         using var fpn = new Fpn(ModelingFixtures.Create(18), FpnConfig.RetinaNet() with { OutChannels = 32 });
         using var scope = NewDisposeScope();
@@ -46,7 +46,7 @@ public class FpnTests
     [InlineData(NormKind.None)]
     [InlineData(NormKind.BN)]
     [InlineData(NormKind.GN)]
-    public void Uses_detectron2_key_names_with_bias_only_without_norm(NormKind norm)
+    public void UsesDetectron2KeyNamesWithBiasOnlyWithoutNorm(NormKind norm)
     {
         using var fpn = new Fpn(ModelingFixtures.Create(18), new FpnConfig { OutChannels = 64, Norm = norm });
         var keys = fpn.state_dict().Keys.ToHashSet();
@@ -65,7 +65,7 @@ public class FpnTests
     }
 
     [Fact]
-    public void Top_down_pathway_adds_the_upsampled_coarser_level_to_each_lateral()
+    public void TopDownPathwayAddsTheUpsampledCoarserLevelToEachLateral()
     {
         // With identity lateral and output convolutions, P5 = C5 and P_l = C_l + upsample(P_{l+1} before its output conv).
         using var scope = NewDisposeScope();
@@ -90,7 +90,7 @@ public class FpnTests
     }
 
     [Fact]
-    public void Convolutions_start_with_c2_xavier_fill()
+    public void ConvolutionsStartWithC2XavierFill()
     {
         using var fpn = new Fpn(ModelingFixtures.Create(18), new FpnConfig { OutChannels = 64 });
         var weight = fpn.state_dict()["fpn_output3.weight"];
@@ -102,7 +102,7 @@ public class FpnTests
     }
 
     [Fact]
-    public void Unknown_in_feature_is_a_user_error()
+    public void UnknownInFeatureIsAUserError()
     {
         var error = Assert.Throws<DuprException>(() => new Fpn(ModelingFixtures.Create(18, outFeatures: ["res4", "res5"]), new FpnConfig()));
         Assert.Contains("no output 'res2'", error.Message);

@@ -11,7 +11,7 @@ public class FrozenBatchNorm2dTests
     public FrozenBatchNorm2dTests() => TorchRuntime.EnsureLoaded();
 
     [Fact]
-    public void Matches_batch_norm_in_eval_mode_on_every_call()
+    public void MatchesBatchNormInEvalModeOnEveryCall()
     {
         using var scope = NewDisposeScope();
 #pragma warning disable DUPR002 // TorchSharp's BatchNorm2d in eval mode is the reference (its forward makes Scalars only in training)
@@ -41,7 +41,7 @@ public class FrozenBatchNorm2dTests
     }
 
     [Fact]
-    public void Has_pytorchs_buffer_names_and_no_parameters()
+    public void HasPytorchsBufferNamesAndNoParameters()
     {
         using var frozen = new FrozenBatchNorm2d(3);
 
@@ -50,7 +50,7 @@ public class FrozenBatchNorm2dTests
     }
 
     [Fact]
-    public void Follows_the_module_to_another_dtype()
+    public void FollowsTheModuleToAnotherDtype()
     {
         using var frozen = new FrozenBatchNorm2d(3);
         frozen.to(float64);

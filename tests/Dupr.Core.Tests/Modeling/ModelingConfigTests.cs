@@ -7,7 +7,7 @@ namespace Dupr.Core.Tests.Modeling;
 public class ModelingConfigTests
 {
     [Fact]
-    public void Defaults_are_detectron2s()
+    public void DefaultsAreDetectron2s()
     {
         var resnet = new ResNetConfig();
         var fpn = new FpnConfig();
@@ -18,7 +18,7 @@ public class ModelingConfigTests
     }
 
     [Fact]
-    public void Load_from_json_with_snake_case_keys_and_overrides()
+    public void LoadFromJsonWithSnakeCaseKeysAndOverrides()
     {
         using var temp = TestPaths.Temp();
         File.WriteAllText(temp.File("resnet.json"), """{ "depth": 18, "norm": "GN", "out_features": ["res4"], "num_classes": 10 }""");

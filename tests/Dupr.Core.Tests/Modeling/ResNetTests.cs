@@ -14,7 +14,7 @@ public class ResNetTests
     [InlineData(34, 1)]
     [InlineData(50, 4)]
     [InlineData(101, 4)]
-    public void Outputs_res2_to_res5_with_the_configured_channels_and_strides(int depth, int expansion)
+    public void OutputsRes2ToRes5WithTheConfiguredChannelsAndStrides(int depth, int expansion)
     {
         using var model = ModelingFixtures.Create(depth, width: 8);
         model.eval();
@@ -37,7 +37,7 @@ public class ResNetTests
     [InlineData(34)]
     [InlineData(50)]
     [InlineData(101)]
-    public void State_dict_keys_and_shapes_equal_torchvisions(int depth)
+    public void StateDictKeysAndShapesEqualTorchvisions(int depth)
     {
         using var model = ModelingFixtures.Create(depth, width: 64, numClasses: 1000);
         var ours = model.state_dict().ToDictionary(e => e.Key, e => e.Value.shape);
@@ -48,7 +48,7 @@ public class ResNetTests
     }
 
     [Fact]
-    public void Only_up_to_out_features_builds_no_later_stage()
+    public void OnlyUpToOutFeaturesBuildsNoLaterStage()
     {
         TorchRuntime.EnsureLoaded();
         using var model = new ResNet(new ResNetConfig { Depth = 18, Width = 16, Norm = NormKind.BN, FreezeAt = 0, OutFeatures = ["res4"], OnlyUpToOutFeatures = true });
@@ -60,7 +60,7 @@ public class ResNetTests
     }
 
     [Fact]
-    public void Returns_only_the_requested_subset_in_network_order()
+    public void ReturnsOnlyTheRequestedSubsetInNetworkOrder()
     {
         using var model = ModelingFixtures.Create(18, outFeatures: ["res4", "stem"]);
         using var scope = NewDisposeScope();
@@ -72,7 +72,7 @@ public class ResNetTests
     }
 
     [Fact]
-    public void Fc_head_gives_logits_beside_the_features()
+    public void FcHeadGivesLogitsBesideTheFeatures()
     {
         using var model = ModelingFixtures.Create(18, numClasses: 7, outFeatures: ["res5", "fc"]);
         using var scope = NewDisposeScope();
@@ -88,7 +88,7 @@ public class ResNetTests
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(5)]
-    public void Freeze_at_stops_gradients_and_freezes_the_norms_of_the_first_stages(int freezeAt)
+    public void FreezeAtStopsGradientsAndFreezesTheNormsOfTheFirstStages(int freezeAt)
     {
         using var model = ModelingFixtures.Create(18, freezeAt: freezeAt);
         string[] prefixes = ["conv1.", "layer1.", "layer2.", "layer3.", "layer4."];
@@ -110,7 +110,7 @@ public class ResNetTests
     }
 
     [Fact]
-    public void Group_norm_uses_32_groups_and_keeps_torchvision_key_names()
+    public void GroupNormUses32GroupsAndKeepsTorchvisionKeyNames()
     {
         using var model = ModelingFixtures.Create(18, width: 64, norm: NormKind.GN);
         var norms = model.named_modules().Where(m => m.module is GroupNorm).ToList();
@@ -123,7 +123,7 @@ public class ResNetTests
     }
 
     [Fact]
-    public void Group_norm_on_too_few_channels_and_bad_configs_are_user_errors()
+    public void GroupNormOnTooFewChannelsAndBadConfigsAreUserErrors()
     {
         Assert.Contains("divisible by 32", Assert.Throws<DuprException>(() => ModelingFixtures.Create(18, width: 16, norm: NormKind.GN)).Message);
         Assert.Contains("valid: 18, 34, 50, 101, 152", Assert.Throws<DuprException>(() => ModelingFixtures.Create(20)).Message);
@@ -132,7 +132,7 @@ public class ResNetTests
     }
 
     [Fact]
-    public void No_live_tensor_growth_across_100_training_steps()
+    public void NoLiveTensorGrowthAcross100TrainingSteps()
     {
         using var model = ModelingFixtures.Create(18, width: 8, numClasses: 4, outFeatures: ["res2", "res3", "res4", "res5", "fc"]);
         model.train();

@@ -10,7 +10,7 @@ namespace Dupr.Core.Tests.Runtime;
 public class ScalarsTests
 {
     [Fact]
-    public void Keeps_the_CSharp_type_of_the_value()
+    public void KeepsTheCSharpTypeOfTheValue()
     {
         using var scope = NewDisposeScope();
         var bytes = ones(3, ScalarType.Byte);
@@ -21,7 +21,7 @@ public class ScalarsTests
     }
 
     [Fact]
-    public void A_scalar_lives_until_its_slot_comes_round_again()
+    public void AScalarLivesUntilItsSlotComesRoundAgain()
     {
         using var scope = NewDisposeScope();
         var x = ones(2);
@@ -40,7 +40,7 @@ public class ScalarsTests
     /// runs a few seconds as a regression guard. DUPR_SCALAR_STRESS_SECONDS lengthens it.
     /// </summary>
     [Fact]
-    public void Survives_garbage_collections_during_native_calls()
+    public void SurvivesGarbageCollectionsDuringNativeCalls()
     {
         int seconds = int.TryParse(Environment.GetEnvironmentVariable("DUPR_SCALAR_STRESS_SECONDS"), out int s) ? s : 3;
         var stop = DateTime.UtcNow.AddSeconds(seconds);

@@ -12,7 +12,7 @@ public class SgdTests
     [InlineData(0.9, 0.0, 1e-4, false, false)]
     [InlineData(0.9, 0.1, 1e-4, false, true)]
     [InlineData(0.9, 0.0, 1e-4, true, false)]
-    public void Steps_exactly_as_TorchSharps_SGD(double momentum, double dampening, double weightDecay, bool nesterov, bool maximize)
+    public void StepsExactlyAsTorchSharpsSGD(double momentum, double dampening, double weightDecay, bool nesterov, bool maximize)
     {
         using var scope = NewDisposeScope();
         var start = randn(5, 3, generator: new Generator(7));
