@@ -87,8 +87,20 @@ public sealed class StopAndResumeTests : IDisposable
     [InlineData(CliProcess.SigInt, 128 + CliProcess.SigInt)]
     public void ASecondSignalEndsTheRunAtOnce(int signal, int exitCode)
     {
+        // An attempt shows the second signal's effect only if it reaches the process before the stop the first one asked for
+        // is complete; on a loaded machine the first can land at a step boundary, and the run then stops cleanly (exit 1,
+        // "interrupted at iteration", a checkpoint) before the test has seen its message. Such an attempt proves nothing
+        // either way, and the test tries again.
+        for (int attempt = 1; attempt <= 3; attempt++)
+            if (SecondSignalAttempt(signal, exitCode, attempt)) return;
+        Assert.Fail("in 3 attempts the run had always stopped cleanly before the second signal reached it");
+    }
+
+    // One run stopped by two signals; false when the clean stop finished first (the attempt decides nothing).
+    bool SecondSignalAttempt(int signal, int exitCode, int attempt)
+    {
         // Steps of about a second (224 px views through a full-width ResNet-18) from a loader that keeps ahead: both signals land mid-step.
-        string shapes = _temp.File("shapes"), run = _temp.File("run");
+        string shapes = _temp.File($"shapes{attempt}"), run = _temp.File($"run{attempt}");
         SyntheticWorld.Generate(new SyntheticWorldOptions { Train = 1, Val = 1, Unlabeled = 8, Size = 64 }, shapes);
         using var process = new CliProcess(
         [
@@ -97,18 +109,19 @@ public sealed class StopAndResumeTests : IDisposable
                 "contrast.shuffle_bn_groups=2", "contrast.queue_size=16", "contrast.patch_keys_per_batch=8", "contrast.fill_queues_at_start=false"),
         ]);
         Assert.True(process.WaitUntil(() => Rows(Path.Combine(run, "metrics.csv")) >= 1, Patience), process.Stderr);
-        // A row is written as its step ends: a signal sent at once could reach the loop at that very boundary (and stop it
-        // there, with a checkpoint) before the test sees the message; a third of a step later it lands mid-step.
+        // A row is written as its step ends: a third of a step later the first signal lands mid-step.
         Thread.Sleep(300);
         process.Signal(signal);
         Assert.True(process.WaitUntil(() => process.Stderr.Contains("stopping at the next step boundary"), Patience), process.Stderr);
         process.Signal(signal);
         var clock = Stopwatch.StartNew();
         var result = process.WaitForExit(Patience);
+        if (result.ExitCode == 1 && result.Stderr.Contains("interrupted at iteration")) return false;
         Assert.True(result.ExitCode == exitCode, $"exit code {result.ExitCode}: {result.Stderr}");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.DoesNotContain("Exception", result.Stderr);
-        Assert.False(File.Exists(Path.Combine(run, "checkpoints", "last_checkpoint")));
+        Assert.False(File.Exists(Path.Combine(run, "checkpoints", "last_checkpoint")), result.Stderr);
+        return true;
     }
 
     // The failing case: finetune with max_iter 12, steps [10], eval_period 9, kill -9 once last_checkpoint names iteration 9
