@@ -10,6 +10,16 @@ public sealed class CliProcess : IDisposable
     /// <summary>POSIX signal numbers the tests send.</summary>
     public const int SigInt = 2, SigKill = 9, SigTerm = 15;
 
+    // A test run started in the background by a script (`cmd &`) inherits SIGINT ignored, and so would every child it starts:
+    // a child would then never see the Ctrl-C these tests send (.NET keeps an inherited SIG_IGN). Children get the default.
+    static CliProcess()
+    {
+        IntPtr previous = signal(SigInt, SigDefault);
+        if (previous != SigIgnore) signal(SigInt, previous);
+    }
+
+    static readonly IntPtr SigDefault = 0, SigIgnore = 1;
+
     readonly Process _process;
     readonly StringBuilder _stdout = new(), _stderr = new();
 
@@ -84,4 +94,7 @@ public sealed class CliProcess : IDisposable
 
     [DllImport("libc", SetLastError = true)]
     static extern int kill(int pid, int signal);
+
+    [DllImport("libc")]
+    static extern IntPtr signal(int signal, IntPtr handler);
 }
