@@ -31,8 +31,7 @@ internal static partial class MpiNative
     /// <summary>The MPI library a launched run would load (by file name), or null when none is installed.</summary>
     public static string? FindLibrary()
     {
-        string? chosen = Environment.GetEnvironmentVariable("DUPR_MPI_LIBRARY");
-        foreach (string candidate in chosen is null ? Candidates : [chosen])
+        foreach (string candidate in Choices())
             if (NativeLibrary.TryLoad(candidate, out IntPtr handle))
             {
                 NativeLibrary.Free(handle);
@@ -41,12 +40,15 @@ internal static partial class MpiNative
         return null;
     }
 
+    // The library files to try: DUPR_MPI_LIBRARY when set, else the MPICH-ABI names.
+    static string[] Choices() => Environment.GetEnvironmentVariable("DUPR_MPI_LIBRARY") is string chosen ? [chosen] : Candidates;
+
     static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
     {
         if (name != Library) return IntPtr.Zero;
-        string? chosen = Environment.GetEnvironmentVariable("DUPR_MPI_LIBRARY");
-        foreach (string candidate in chosen is null ? Candidates : [chosen])
+        foreach (string candidate in Choices())
             if (NativeLibrary.TryLoad(candidate, out IntPtr handle)) return handle;
+        string? chosen = Environment.GetEnvironmentVariable("DUPR_MPI_LIBRARY");
         throw new DllNotFoundException(chosen is null
             ? $"no MPICH-ABI MPI library found ({string.Join(", ", Candidates)}); install MPICH (apt-get install mpich) or set DUPR_MPI_LIBRARY"
             : $"DUPR_MPI_LIBRARY={chosen} cannot be loaded");

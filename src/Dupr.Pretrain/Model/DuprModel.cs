@@ -236,8 +236,9 @@ public sealed class DuprModel : nn.Module
         var allValid = allRows.select(1, 0).gt(S(0));
         var ownValid = allValid.narrow(0, own, perRank);
         if (!allValid.any().item<bool>()) return new KeySide(ownImage, ownPatch, allImage, allPatch);
-        var rois = cat([valid.unsqueeze(1).to(ScalarType.Float32), rows.index_select(0, valid).narrow(1, 1, 4)], 1);
-        var flips = rows.index_select(0, valid).select(1, 5).gt(S(0));
+        var overlapping = rows.index_select(0, valid);
+        var rois = cat([valid.unsqueeze(1).to(ScalarType.Float32), overlapping.narrow(1, 1, 4)], 1);
+        var flips = overlapping.select(1, 5).gt(S(0));
         foreach (string level in encoder_k.PatchLevels)
         {
             int size = RoiSize(level);
