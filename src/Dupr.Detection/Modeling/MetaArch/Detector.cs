@@ -26,7 +26,17 @@ public abstract class Detector : nn.Module
     public abstract KeyMapper BackbonePlacement { get; }
 
     /// <summary>The training losses of a batch by name; call in training mode.</summary>
-    public abstract Dictionary<string, Tensor> Losses(DetectionBatch batch);
+    public Dictionary<string, Tensor> Losses(DetectionBatch batch)
+    {
+        if (!training) throw new InvalidOperationException("Losses needs the model in training mode");
+        using var scope = NewDisposeScope();
+        var losses = ComputeLosses(batch);
+        scope.MoveToOuter(losses.Values);
+        return losses;
+    }
+
+    /// <summary>What <see cref="Losses"/> returns, inside its dispose scope.</summary>
+    protected abstract Dictionary<string, Tensor> ComputeLosses(DetectionBatch batch);
 
     /// <summary>The sum of a batch's <paramref name="losses"/>: what a step back-propagates.</summary>
     public static Tensor Total(IReadOnlyDictionary<string, Tensor> losses) => losses.Values.Aggregate((a, b) => a.add(b, Scalars.One));
@@ -44,18 +54,20 @@ public abstract class Detector : nn.Module
         return total;
     }
 
-    /// <summary>Each image's detections in its original pixels (<see cref="Data.DetectionSample.OriginalSize"/>); call in eval mode.</summary>
-    public abstract Detections[] Inference(DetectionBatch batch);
-
-    /// <summary>Throws unless the model is in training mode.</summary>
-    protected void EnsureTraining()
-    {
-        if (!training) throw new InvalidOperationException("Losses needs the model in training mode");
-    }
-
-    /// <summary>Throws unless the model is in eval mode.</summary>
-    protected void EnsureEval()
+    /// <summary>
+    /// Each image's detections in its original pixels (<see cref="Data.DetectionSample.OriginalSize"/>), with Mask R-CNN's
+    /// masks pasted as [K, H, W] uint8; call in eval mode.
+    /// </summary>
+    public Detections[] Inference(DetectionBatch batch)
     {
         if (training) throw new InvalidOperationException("Inference needs the model in eval mode");
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var result = DetectorPostprocess.Rescale(Detect(batch), batch);
+        foreach (var d in result) scope.MoveToOuter(d.Tensors);
+        return result;
     }
+
+    /// <summary>Each image's detections in the pixels of its unpadded network input (<see cref="DetectionBatch.ImageSizes"/>), without gradients, inside <see cref="Inference"/>'s dispose scope.</summary>
+    protected abstract IReadOnlyList<Detections> Detect(DetectionBatch batch);
 }

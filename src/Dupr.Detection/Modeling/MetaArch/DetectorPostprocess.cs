@@ -1,4 +1,5 @@
 using Dupr.Core.Ops;
+using Dupr.Detection.Data.Transforms;
 using static TorchSharp.torch;
 
 namespace Dupr.Detection.Modeling.MetaArch;
@@ -29,4 +30,8 @@ public static class DetectorPostprocess
         scope.MoveToOuter(result.Tensors);
         return result;
     }
+
+    /// <summary>Each of a batch's <paramref name="detections"/> (in network-input pixels) in its image's original pixels, as <see cref="Rescale(Detections, (int, int), (int, int))"/>.</summary>
+    public static Detections[] Rescale(IReadOnlyList<Detections> detections, DetectionBatch batch) =>
+        detections.Select((d, i) => Rescale(d, batch.ImageSizes[i], batch.Samples[i].OriginalSize)).ToArray();
 }

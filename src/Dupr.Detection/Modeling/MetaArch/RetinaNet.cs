@@ -62,13 +62,11 @@ public sealed class RetinaNet : Detector
     public double LossNormalizer => NormalizerBuffer().item<double>();
 
     /// <summary>torchvision ResNet keys into backbone.bottom_up (detectron2's FPN backbone), the classifier dropped.</summary>
-    public override KeyMapper BackbonePlacement { get; } = new BottomUpPlacement();
+    public override KeyMapper BackbonePlacement => BackbonePlacements.BottomUp;
 
-    /// <summary>The training losses of a batch (loss_cls, loss_box_reg); updates the loss normaliser; call in training mode.</summary>
-    public override Dictionary<string, Tensor> Losses(DetectionBatch batch)
+    // loss_cls and loss_box_reg; updates the loss normaliser.
+    protected override Dictionary<string, Tensor> ComputeLosses(DetectionBatch batch)
     {
-        EnsureTraining();
-        using var scope = NewDisposeScope();
         var (anchors, logits, deltas) = Predict(batch.Images);
         var allAnchors = cat(anchors, 0);
         var predLogits = cat(logits, 1);
@@ -90,26 +88,15 @@ public sealed class RetinaNet : Detector
         Tensor gtDeltas;
         using (no_grad()) gtDeltas = coder.Encode(allAnchors.expand(n, -1, -1)[foreground], stack(matched)[foreground]);
         var boxLoss = SmoothL1Loss.Sum(predDeltas[foreground], gtDeltas, settings.SmoothL1Beta);
-        var losses = new Dictionary<string, Tensor> { ["loss_cls"] = clsLoss.div(S(normalizer)), ["loss_box_reg"] = boxLoss.div(S(normalizer)) };
-        scope.MoveToOuter(losses.Values);
-        return losses;
+        return new Dictionary<string, Tensor> { ["loss_cls"] = clsLoss.div(S(normalizer)), ["loss_box_reg"] = boxLoss.div(S(normalizer)) };
     }
 
-    /// <summary>Each image's detections in its original pixels (<see cref="Data.DetectionSample.OriginalSize"/>); call in eval mode.</summary>
-    public override Detections[] Inference(DetectionBatch batch)
+    protected override IReadOnlyList<Detections> Detect(DetectionBatch batch)
     {
-        EnsureEval();
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
         var (anchors, logits, deltas) = Predict(batch.Images);
-        var result = new Detections[logits[0].size(0)];
-        for (int i = 0; i < result.Length; i++)
-        {
-            var detections = RetinaNetInference.SingleImage(anchors, logits.Select(l => l[i]).ToList(), deltas.Select(d => d[i]).ToList(), coder, settings);
-            result[i] = DetectorPostprocess.Rescale(detections, batch.ImageSizes[i], batch.Samples[i].OriginalSize);
-        }
-        foreach (var d in result) scope.MoveToOuter(d.Tensors);
-        return result;
+        return Enumerable.Range(0, (int)logits[0].size(0))
+            .Select(i => RetinaNetInference.SingleImage(anchors, logits.Select(l => l[i]).ToList(), deltas.Select(d => d[i]).ToList(), coder, settings))
+            .ToList();
     }
 
     /// <summary>
@@ -165,10 +152,4 @@ public sealed class RetinaNet : Detector
     // [N, A * K, H, W] -> [N, H * W * A, K].
     static Tensor PermuteToNhwaK(Tensor t, long k) =>
         t.view(t.size(0), -1, k, t.size(2), t.size(3)).permute(0, 3, 4, 1, 2).reshape(t.size(0), -1, k);
-
-    // torchvision names -> detector names.
-    sealed class BottomUpPlacement : KeyMapper
-    {
-        public override string? Map(string key) => key.StartsWith("fc.", StringComparison.Ordinal) ? null : "backbone.bottom_up." + key;
-    }
 }
