@@ -3,6 +3,7 @@ using Cocona.Application;
 using Cocona.Command;
 using Cocona.Command.Dispatcher;
 using Dupr.Cli.Commands;
+using Dupr.Core.Training;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,8 +13,12 @@ namespace Dupr.Cli;
 /// <summary>Entry point of the `dupr` command.</summary>
 public static class Program
 {
+    /// <summary>The flags of the options every training command shares, for the errors of Core's run handling.</summary>
+    public static RunOptionNames RunOptions { get; } = new("--resume", "--seed", "--data", "--output");
+
     public static int Main(string[] args)
     {
+        RunOptionNames.Current = RunOptions;
         var builder = CoconaApp.CreateBuilder(args, options =>
         {
             options.TreatPublicMethodsAsCommands = false;

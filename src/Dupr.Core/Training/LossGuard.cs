@@ -12,7 +12,7 @@ public static class LossGuard
         {
             if (double.IsFinite(value)) continue;
             string resume = lastCheckpoint == null ? "no checkpoint was written yet" : $"the last good checkpoint is {lastCheckpoint}";
-            throw new DuprException($"loss '{name}' became {value} at iteration {iteration}; training stopped ({resume}; lower the learning rate and --resume)");
+            throw new DuprException($"loss '{name}' became {value} at iteration {iteration}; training stopped ({resume}; lower the learning rate and {RunOptionNames.Current.Resume})");
         }
     }
 }

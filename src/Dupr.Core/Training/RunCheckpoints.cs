@@ -87,7 +87,7 @@ public sealed class RunCheckpoints<TState> where TState : class
     /// </summary>
     public TState Load(nn.Module model, OptimizerHelper optimizer)
     {
-        string path = Latest ?? throw new DuprException($"--resume: no checkpoint in {_folder}");
+        string path = Latest ?? throw new DuprException($"{RunOptionNames.Current.Resume}: no checkpoint in {_folder}");
         string statePath = Path.Combine(path, StateName);
         JObject json = ReadState(statePath);
         CheckOrigin(json[OriginKey] as JObject, statePath);
@@ -129,9 +129,10 @@ public sealed class RunCheckpoints<TState> where TState : class
     void CheckOrigin(JObject? recorded, string statePath)
     {
         if (recorded == null) return;
+        var names = RunOptionNames.Current;
         if (recorded.Value<long?>("seed") is long seed && seed != _origin.Seed)
-            throw new DuprException($"--resume: the run was started with --seed {seed}, not {_origin.Seed} ({statePath}); resume with --seed {seed} or choose a new --output");
+            throw new DuprException($"{names.Resume}: the run was started with {names.Seed} {seed}, not {_origin.Seed} ({statePath}); resume with {names.Seed} {seed} or choose a new {names.Output}");
         if (recorded.Value<string?>("data") is string data && data != _origin.DataPath)
-            throw new DuprException($"--resume: the run was started on --data {data}, not {_origin.DataPath} ({statePath}); resume with that --data or choose a new --output");
+            throw new DuprException($"{names.Resume}: the run was started on {names.Data} {data}, not {_origin.DataPath} ({statePath}); resume with that {names.Data} or choose a new {names.Output}");
     }
 }

@@ -41,16 +41,17 @@ public sealed class RunDirectory
     public static RunDirectory OpenForTraining<TConfig>(string path, TConfig config, bool resume, bool hasCheckpoints) where TConfig : class, new()
     {
         string saved = Path.Combine(path, ConfigFileName);
+        var names = RunOptionNames.Current;
         if (resume && File.Exists(saved))
         {
             var previous = JObject.Parse(ConfigLoader.Serialize(ConfigLoader.Load<TConfig>(saved)));
             var current = JObject.Parse(ConfigLoader.Serialize(config));
             if (!JToken.DeepEquals(previous, current))
-                throw new DuprException($"--resume: the config differs from the run's {saved} in {ConfigDiff.Describe(previous, current)}; resume with that config (or a new --output)");
+                throw new DuprException($"{names.Resume}: the config differs from the run's {saved} in {ConfigDiff.Describe(previous, current)}; resume with that config (or a new {names.Output})");
         }
         else if (!resume && hasCheckpoints)
         {
-            throw new DuprException($"{path} already holds a run with checkpoints; use --resume to continue it or choose a new --output");
+            throw new DuprException($"{path} already holds a run with checkpoints; use {names.Resume} to continue it or choose a new {names.Output}");
         }
         return Create(path, config);
     }
