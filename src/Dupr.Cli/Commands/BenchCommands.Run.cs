@@ -1,8 +1,5 @@
 using Cocona;
-using Dupr.Benchmarks.Paper;
-using Dupr.Benchmarks.Reports;
 using Dupr.Benchmarks.Runner;
-using Dupr.Benchmarks.Suites;
 using Dupr.Core.Runtime;
 
 namespace Dupr.Cli.Commands;
@@ -29,50 +26,18 @@ public sealed partial class BenchCommands
                                        + "When every shard has finished, `dupr bench run` with the same options and no --shard writes the report from their stages.")] string? shard = null)
     {
         RuntimeOptions runtime = global.ToRuntimeOptions();
-        if (inferenceBatch < 1) throw new DuprException($"--inference-batch must be positive, got {inferenceBatch}");
-        if (jobs < 1) throw new DuprException($"--jobs must be positive, got {jobs}");
+        var options = new SuiteRunOptions(suite, output) { Data = data, Stages = stages, InferenceBatch = inferenceBatch, Seeds = seeds, PretrainSeed = pretrainSeed };
         var part = shard == null ? null : SuiteShard.Parse(shard);
-        var loaded = Suite.Load(suite, seeds, pretrainSeed);
-        var tables = PaperTable.Load(paper ?? Path.Combine(Path.GetDirectoryName(loaded.Path)!, "..", "paper"));
-        var check = SuiteValidator.Check(loaded, tables);
-        var plan = SuitePlan.Build(loaded, output, data, stages);
+        var run = SuiteRun.Prepare(options, paper);
         if (dryRun)
         {
-            PlanListing.Print(plan);
-            foreach (string problem in check.Problems) Console.WriteLine($"invalid: {problem}");
-            return plan.Problems.Count == 0 && check.Problems.Count == 0 ? 0 : 1;
+            PlanListing.Print(run.Plan);
+            foreach (string problem in run.Problems) Console.WriteLine($"invalid: {problem}");
+            return run.Plan.Problems.Count == 0 && run.Problems.Count == 0 ? 0 : 1;
         }
-        if (check.Problems.Count > 0) throw new DuprException($"{loaded.Path}: {string.Join("; ", check.Problems)}");
-
         using var stop = new StopSignals();
-        IReadOnlyList<StageOutcome> outcomes;
-        if (jobs == 1)
-        {
-            var device = runtime.Apply();
-            outcomes = new SuiteRunner(new LibraryStageExecutor(device, inferenceBatch, runtime.Threads)).Run(plan, stop.Token, part);
-        }
-        else
-        {
-            // The children rebuild this very plan from the same arguments and each run the stage they are named.
-            var arguments = new List<string> { "bench", "stage", "--suite", loaded.Path, "--output", Path.GetFullPath(output), "--inference-batch", $"{inferenceBatch}",
-                                               "--device", runtime.Device };
-            if (data != null) arguments.AddRange(["--data", Path.GetFullPath(data)]);
-            if (stages != null) arguments.AddRange(["--stages", Path.GetFullPath(stages)]);
-            if (seeds != null) arguments.AddRange(["--seeds", seeds]);
-            if (pretrainSeed != null) arguments.AddRange(["--pretrain-seed", $"{pretrainSeed}"]);
-            int threads = Math.Max(1, (runtime.Threads ?? Environment.ProcessorCount) / jobs);
-            var launcher = new ChildProcessLauncher(DuprCommand(), arguments, threads);
-            outcomes = new ParallelSuiteRunner(launcher, jobs).Run(plan, stop.Token, part);
-        }
-        if (part != null)
-        {
-            int ranNow = outcomes.Count(o => o.Status != StageStatus.Cached);
-            Console.WriteLine($"suite {loaded.Name}, shard {part}: {outcomes.Count} stages ({ranNow} run now, {outcomes.Count - ranNow} reused) in {plan.StagesRoot}");
-            Console.WriteLine("  when every shard has finished, the same `dupr bench run` without --shard writes the report");
-            return 0;
-        }
-        var written = SuiteReportWriter.Write(plan, tables);
-        Console.Write(SuiteRunSummary.Text(loaded, plan, tables, written, outcomes));
+        var outcomes = run.Execute(runtime, jobs, DuprCommand(), part, stop.Token);
+        Console.Write(run.Finish(outcomes, part));
         return 0;
     }
 
@@ -90,19 +55,11 @@ public sealed partial class BenchCommands
         [Option("pretrain-seed", Description = "The run's pre-training seed, if it overrode the suite's.")] long? pretrainSeed = null)
     {
         RuntimeOptions runtime = global.ToRuntimeOptions();
-        var loaded = Suite.Load(suite, seeds, pretrainSeed);
-        var plan = SuitePlan.Build(loaded, output, data, stages);
-        var stage = plan.Stages.FirstOrDefault(s => s.Name == name)
-                    ?? throw new DuprException($"--name {name}: no such stage in suite {loaded.Name}; `dupr bench run --dry-run` lists them");
-        if (stage.Needs.FirstOrDefault(n => !StageStore.IsDone(n)) is { } missing) throw new DuprException($"{name}: needs {missing.Name}, which has not finished");
-        var device = runtime.Apply();
+        var options = new SuiteRunOptions(suite, output) { Data = data, Stages = stages, InferenceBatch = inferenceBatch, Seeds = seeds, PretrainSeed = pretrainSeed };
         using var stop = new StopSignals();
         using var orphaned = ParentWatch.StopWhenOrphaned(stop.Token);
-        StageStore.Begin(stage);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var outputs = new LibraryStageExecutor(device, inferenceBatch, runtime.Threads).Run(stage, orphaned.Token);
-        StageStore.Finish(stage, outputs, clock.Elapsed);
-        Console.WriteLine($"{name}: done in {Progress.FormatDuration(clock.Elapsed)}");
+        var took = SuiteRun.RunStage(options, name, runtime, orphaned.Token);
+        Console.WriteLine($"{name}: done in {Progress.FormatDuration(took)}");
     }
 
     // How this process was started, so that child processes run the same dupr: the apphost, or dotnet with dupr.dll.
