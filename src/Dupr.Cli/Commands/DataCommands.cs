@@ -49,12 +49,7 @@ public sealed class DataCommands
         var recipe = ConfigLoader.Load<PretrainConfig>(config, set);
         runtime.Apply();
         var folder = new UnlabeledImageFolder(data);
-        var dataset = new TwoViewDataset(folder, new ViewTransform(recipe.Views));
-        var loader = new DataLoader<TwoViewSample, TwoViewBatch>(dataset, TwoViewBatch.Collate, new DataLoaderOptions { Shuffle = true, Seed = runtime.Seed });
-        int[] order = loader.Order(0);
-        using var scope = NewDisposeScope();
-        var rows = order.Take(count).Select(i => (folder.Load(i), dataset.Get(i, SampleRng.For(runtime.Seed, 0, i)))).ToList();
-        ImageEncoder.Save(ViewPairSheet.Render(rows, recipe.Views), output);
-        Console.WriteLine($"wrote {output}: {rows.Count} view pairs of {folder.Root}");
+        int rows = ViewPairSheet.Write(folder, recipe.Views, count, runtime.Seed, output);
+        Console.WriteLine($"wrote {output}: {rows} view pairs of {folder.Root}");
     }
 }

@@ -1,4 +1,6 @@
+using Dupr.Core.Data;
 using Dupr.Core.Imaging;
+using Dupr.Core.Runtime;
 using Dupr.Pretrain.Geometry;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
@@ -14,6 +16,21 @@ public static class ViewPairSheet
 {
     const int Gap = 4;
     static readonly byte[] First = [255, 64, 64], Second = [64, 160, 255], Shared = [255, 220, 0];
+
+    /// <summary>
+    /// Writes the sheet of the first <paramref name="count"/> images of epoch 0 of a loader over <paramref name="folder"/>
+    /// shuffled by <paramref name="seed"/>, each with the two views <paramref name="options"/>' augmentation makes of it, as
+    /// an image file at <paramref name="output"/> (what `dupr data views` shows); returns how many rows it has.
+    /// </summary>
+    public static int Write(UnlabeledImageFolder folder, ViewAugmentationOptions options, int count, long seed, string output)
+    {
+        var dataset = new TwoViewDataset(folder, new ViewTransform(options));
+        var loader = new DataLoader<TwoViewSample, TwoViewBatch>(dataset, TwoViewBatch.Collate, new DataLoaderOptions { Shuffle = true, Seed = seed });
+        using var scope = NewDisposeScope();
+        var rows = loader.Order(0).Take(count).Select(i => (folder.Load(i), dataset.Get(i, SampleRng.For(seed, 0, i)))).ToList();
+        ImageEncoder.Save(Render(rows, options), output);
+        return rows.Count;
+    }
 
     /// <summary>The sheet of <paramref name="samples"/> as a uint8 image [3, H, W]; <paramref name="options"/> undo the normalisation.</summary>
     public static Tensor Render(IReadOnlyList<(Tensor Image, TwoViewSample Sample)> samples, ViewAugmentationOptions options)
