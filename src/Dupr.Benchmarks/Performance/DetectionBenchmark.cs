@@ -137,8 +137,11 @@ public static class DetectionBenchmark
         return (seconds, shares, PeakMemory.Bytes());
     }
 
-    // Rendered synthetic-world scenes (sides 0.75-1.25 x the world's default size) with at least one object, transformed and batched.
-    static List<DetectionBatch> Batches(DetectionConfig config, DetectionAugmentation augmentation, int batchSize, int count, long seed, Device device)
+    /// <summary>
+    /// <paramref name="count"/> batches of rendered synthetic-world scenes (sides 0.75-1.25 x the world's default size) with at
+    /// least one object, transformed and collated; the same on any <paramref name="device"/> for one <paramref name="seed"/>.
+    /// </summary>
+    internal static List<DetectionBatch> Batches(DetectionConfig config, DetectionAugmentation augmentation, int batchSize, int count, long seed, Device device)
     {
         int classes = Math.Min(config.ClassCount(), ShapeCatalog.Count);
         int size = new SyntheticWorldOptions().Size;

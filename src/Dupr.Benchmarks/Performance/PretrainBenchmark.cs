@@ -150,16 +150,18 @@ public static class PretrainBenchmark
         return moco;
     }
 
-    static ViewPairBatch RandomBatch(PretrainConfig config, Device device)
+    /// <summary>A batch of <paramref name="config"/>'s size of random views and view frames, the same on any <paramref name="device"/> for one <paramref name="seed"/>.</summary>
+    internal static ViewPairBatch RandomBatch(PretrainConfig config, Device device, long seed = 1)
     {
         int n = config.Train.BatchSize, size = config.Views.Size;
-        var generator = new Random(1);
+        var generator = new Random(unchecked((int)seed));
+        using var pixels = new Generator((ulong)seed);
         ViewFrame Frame()
         {
             double w = 80 + generator.NextDouble() * 80, h = 80 + generator.NextDouble() * 80, x = generator.NextDouble() * 60, y = generator.NextDouble() * 60;
             return new ViewFrame(new Box(x, y, x + w, y + h), size, size, generator.Next(2) == 1);
         }
-        return new ViewPairBatch(randn(n, 3, size, size, device: device), randn(n, 3, size, size, device: device),
+        return new ViewPairBatch(randn([n, 3, size, size], generator: pixels).to(device), randn([n, 3, size, size], generator: pixels).to(device),
             Enumerable.Range(0, n).Select(_ => Frame()).ToList(), Enumerable.Range(0, n).Select(_ => Frame()).ToList());
     }
 }

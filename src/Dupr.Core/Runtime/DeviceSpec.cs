@@ -18,8 +18,8 @@ public static class DeviceSpec
     /// <summary>What --device auto picks here and why, e.g. "cpu (no CUDA: this build uses the cpu backend)".</summary>
     public static string AutoChoice(bool cudaAvailable, int localRank) => cudaAvailable
         ? $"cuda:{localRank} ({torch.cuda.device_count()} CUDA device(s){(localRank > 0 ? $", this is local rank {localRank}" : "")})"
-        : TorchRuntime.Backend == "cuda"
-            ? "cpu (this CUDA build finds no usable GPU or driver)"
+        : TorchRuntime.Backend != "cpu"
+            ? $"cpu (this {TorchRuntime.Backend} build finds no usable GPU or driver)"
             : "cpu (no CUDA: this build uses the cpu backend; build with -p:TorchBackend=cuda on a GPU machine)";
 
     /// <summary>

@@ -11,7 +11,11 @@ public static class TorchRuntime
     static readonly object Gate = new();
     static bool _loaded;
 
-    /// <summary>The libtorch backend this build references: "cpu" or "cuda" (the TorchBackend build property).</summary>
+    /// <summary>
+    /// The libtorch backend this build references (the TorchBackend build property): "cpu" or "cuda" (NuGet's packages), or
+    /// "external" (none: the machine's libtorch, e.g. a PyTorch installation, and a TorchSharp bridge built for it, both found
+    /// through LD_LIBRARY_PATH; tools/gpu builds such a dupr).
+    /// </summary>
     public static string Backend =>
         typeof(TorchRuntime).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == "TorchBackend")?.Value ?? "cpu";
