@@ -53,7 +53,7 @@ public static class DeviceAgreement
             var batch = PretrainBenchmark.RandomBatch(config, target, seed);
             var output = model.Forward(batch, new Random(0));
             output.Loss.backward();
-            values.Add([.. output.Terms, ("loss", output.Loss.item<float>()), ("grad_norm", GradientNorm(model))]);
+            values.Add([.. output.Terms, ("loss", output.LossValue), ("grad_norm", GradientNorm(model))]);
         }
         return Rows(name, values[0], values[1]);
     }
@@ -74,8 +74,8 @@ public static class DeviceAgreement
             var losses = model.Losses(batch);
             var total = Dupr.Detection.Modeling.MetaArch.Detector.Total(losses);
             total.backward();
-            values.Add([.. losses.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => (l.Key, (double)l.Value.item<float>())),
-                        ("loss", total.item<float>()), ("grad_norm", GradientNorm(model))]);
+            values.Add([.. losses.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => (l.Key, (double)l.Value.ReadItem<float>())),
+                        ("loss", total.ReadItem<float>()), ("grad_norm", GradientNorm(model))]);
         }
         return Rows(name, values[0], values[1]);
     }
@@ -84,7 +84,7 @@ public static class DeviceAgreement
     {
         using var scope = NewDisposeScope();
         var squares = model.parameters().Where(p => p.grad is not null).Select(p => p.grad!.to(float64).pow(S(2)).sum().cpu()).ToList();
-        return Math.Sqrt(stack(squares).sum().item<double>());
+        return Math.Sqrt(stack(squares).sum().ReadItem<double>());
     }
 
     static List<DeviceAgreementRow> Rows(string model, IReadOnlyList<(string Term, double Value)> cpu, IReadOnlyList<(string Term, double Value)> device) =>

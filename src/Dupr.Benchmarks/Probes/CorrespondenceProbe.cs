@@ -76,8 +76,8 @@ public static class CorrespondenceProbe
         var similarity = fa.matmul(fb.t());                                          // [Q, H*W]
         var best = similarity.max(1).values.unsqueeze(1);
         var tied = similarity.ge(best.sub(S(1e-6)));
-        var ties = tied.sum(1).to_type(ScalarType.Float64).data<double>().ToArray();
-        var hit = tied.gather(1, tensor(truth.ToArray()).unsqueeze(1)).squeeze(1).data<bool>().ToArray();
+        var ties = tied.sum(1).to_type(ScalarType.Float64).ReadArray<double>();
+        var hit = tied.gather(1, tensor(truth.ToArray()).unsqueeze(1)).squeeze(1).ReadArray<bool>();
         double credit = 0;
         for (int q = 0; q < queries.Count; q++) if (hit[q]) credit += 1.0 / ties[q];
         return (credit, queries.Count);

@@ -74,7 +74,7 @@ public static class IouSimilarityProbe
                 var features = RoIAlign.Apply(map.cpu(), rois, (roiSize, roiSize), 1.0 / model.Stride(level), samplingRatio: 0, aligned: true);
                 var unit = nn.functional.normalize(features.flatten(2), dim: 1);                     // [K, C, S*S]
                 var reference = unit.index_select(0, tensor(owner.Select((o, j) => (long)(o < 0 ? j : o)).ToArray()));
-                var similarity = unit.mul(reference).sum(1).mean([1]).data<float>().ToArray();      // eq. 9 per RoI
+                var similarity = unit.mul(reference).sum(1).mean([1]).ReadArray<float>();      // eq. 9 per RoI
                 for (int j = 0; j < owner.Count; j++)
                     if (owner[j] >= 0) samples[level].Add((ious[j], similarity[j]));
             }

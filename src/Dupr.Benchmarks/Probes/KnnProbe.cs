@@ -1,5 +1,6 @@
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
+using Dupr.Core.Runtime;
 
 namespace Dupr.Benchmarks.Probes;
 
@@ -34,7 +35,7 @@ public static class KnnProbe
             var weights = values.div(S(temperature)).exp_();
             var votes = zeros(end - start, classes, device: train.device)
                 .scatter_add_(1, bankLabels[indices], weights);
-            var predicted = votes.argmax(1).cpu().data<long>().ToArray();
+            var predicted = votes.argmax(1).cpu().ReadArray<long>();
             for (long i = start; i < end; i++) correct += predicted[i - start] == testLabels[i] ? 1 : 0;
         }
         return (double)correct / testLabels.Length;

@@ -2,6 +2,7 @@ using Dupr.Core.Training;
 using TorchSharp;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
+using Dupr.Core.Runtime;
 
 namespace Dupr.Benchmarks.Probes;
 
@@ -48,7 +49,7 @@ public static class LinearProbe
             }
         }
         using var noGrad = no_grad();
-        var predicted = nn.functional.linear(test.sub(mean).div_(std), weight, bias).argmax(1).cpu().data<long>().ToArray();
+        var predicted = nn.functional.linear(test.sub(mean).div_(std), weight, bias).argmax(1).cpu().ReadArray<long>();
         return (double)predicted.Zip(testLabels).Count(p => p.First == p.Second) / testLabels.Length;
     }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
+using Dupr.Core.Runtime;
 
 namespace Dupr.Core.Imaging;
 
@@ -70,7 +71,7 @@ public static class ToneAdjust
     {
         Tensor histogram = bincount(channel.flatten().to_type(ScalarType.Int64), minlength: 256);
         Tensor nonzero = histogram.masked_select(histogram.ne(S(0)));
-        long step = nonzero.narrow(0, 0, nonzero.shape[0] - 1).sum().item<long>() / 255;
+        long step = nonzero.narrow(0, 0, nonzero.shape[0] - 1).sum().ReadItem<long>() / 255;
         if (step == 0) return channel.alias();
         Tensor lut = histogram.cumsum(0).add_(S(step / 2), One).div_(S(step), RoundingMode.floor);
         lut = nn.functional.pad(lut, [1, 0]).narrow(0, 0, 256).clamp_(S(0), S(255));

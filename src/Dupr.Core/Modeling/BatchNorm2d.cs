@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Dupr.Core.Runtime;
 
 namespace Dupr.Core.Modeling;
 
@@ -68,7 +69,7 @@ public sealed class BatchNorm2d : nn.Module<Tensor, Tensor>
             using (no_grad())
                 num_batches_tracked.add_(One, One);
         // PyTorch's exponential_average_factor: 1 / batches counted when momentum is None.
-        double factor = Momentum ?? (training ? 1.0 / num_batches_tracked.item<long>() : 0.0);
+        double factor = Momentum ?? (training ? 1.0 / num_batches_tracked.ReadItem<long>() : 0.0);
         if (training && Synchronized && Distributed.World.Current is { Size: > 1 } world)
             return Distributed.SyncBatchStatistics.Forward(world, input, running_mean, running_var, weight, bias, factor, eps);
         return nn.functional.batch_norm(input, running_mean, running_var, weight, bias, training, factor, eps);

@@ -1,6 +1,7 @@
 using TorchSharp;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
+using Dupr.Core.Runtime;
 
 namespace Dupr.Core.Ops;
 
@@ -49,7 +50,7 @@ public static class Nms
             if (!cpu) return scope.MoveToOuter(TensorNms.Run(boxes, scores, groups, iouThreshold));
             // Dense group ids, so they are exact in the kernel's float lanes.
             var (_, inverse, _) = unique(groups.cpu(), sorted: true, return_inverse: true);
-            int[] dense = inverse!.to_type(ScalarType.Int32).data<int>().ToArray();
+            int[] dense = inverse!.to_type(ScalarType.Int32).ReadArray<int>();
             double[] score = HostArray<double>(scores);
             long[] kept = boxes.dtype == ScalarType.Float64
                 ? NmsKernel.Run(HostArray<double>(boxes), score, dense, iouThreshold)
@@ -85,7 +86,7 @@ public static class Nms
         if (values.numel() == 0) return [];
         using var scope = NewDisposeScope();
         var type = typeof(T) == typeof(double) ? ScalarType.Float64 : ScalarType.Float32;
-        return values.detach().to(type, CPU).contiguous().data<T>().ToArray();
+        return values.detach().to(type, CPU).contiguous().ReadArray<T>();
     }
 
     static void Validate(Tensor boxes, Tensor scores, Tensor? groups)

@@ -2,6 +2,7 @@ using System.Numerics;
 using TorchSharp;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
+using Dupr.Core.Runtime;
 
 namespace Dupr.Core.Ops;
 
@@ -70,7 +71,7 @@ public static class RoIAlign
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         // The plan is computed on the host in the features' precision, as torchvision's kernel does.
-        T[] rois = boxes.numel() == 0 ? [] : boxes.detach().to_type(features.dtype).cpu().contiguous().data<T>().ToArray();
+        T[] rois = boxes.numel() == 0 ? [] : boxes.detach().to_type(features.dtype).cpu().contiguous().ReadArray<T>();
         var plan = RoIAlignPlan<T>.Create(rois, features.size(0), (int)features.size(2), (int)features.size(3), outputSize,
             spatialScale, samplingRatio, aligned);
         if (!kernel) return RoIAlignMatmul.Forward(features, plan);

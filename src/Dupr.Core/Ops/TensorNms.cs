@@ -1,6 +1,7 @@
 using TorchSharp;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
+using Dupr.Core.Runtime;
 
 namespace Dupr.Core.Ops;
 
@@ -51,7 +52,7 @@ internal static class TensorNms
             while (true)
             {
                 var next = above.logical_and(verdict.unsqueeze(1)).any(0).logical_not().logical_and(alive);
-                if (next.eq(verdict).all().item<bool>()) break;
+                if (next.eq(verdict).all().ReadItem<bool>()) break;
                 verdict = next;
             }
             keep.narrow(0, start, length).copy_(verdict);

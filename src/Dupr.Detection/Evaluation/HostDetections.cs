@@ -1,5 +1,6 @@
 using Dupr.Detection.Modeling;
 using static TorchSharp.torch;
+using Dupr.Core.Runtime;
 
 namespace Dupr.Detection.Evaluation;
 
@@ -16,8 +17,8 @@ internal readonly record struct HostDetections(float[] Boxes, float[] Scores, lo
         if (detections.Count == 0) return new HostDetections([], [], []);
         using var scope = NewDisposeScope();
         return new HostDetections(
-            detections.Boxes.cpu().contiguous().data<float>().ToArray(),
-            detections.Scores.cpu().contiguous().data<float>().ToArray(),
-            detections.Classes.cpu().contiguous().data<long>().ToArray());
+            detections.Boxes.cpu().contiguous().ReadArray<float>(),
+            detections.Scores.cpu().contiguous().ReadArray<float>(),
+            detections.Classes.cpu().contiguous().ReadArray<long>());
     }
 }

@@ -1,5 +1,6 @@
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
+using Dupr.Core.Runtime;
 
 namespace Dupr.Detection.Modeling;
 
@@ -35,7 +36,7 @@ public static class MaskPaste
         if (count == 0) return scope.MoveToOuter(result);
         var mask = masks.to_type(ScalarType.Float32);
         var box = boxes.to_type(ScalarType.Float32).to(masks.device);
-        var values = box.cpu().contiguous().data<float>().ToArray();
+        var values = box.cpu().contiguous().ReadArray<float>();
         for (int i = 0; i < count; i++)
         {
             using var step = NewDisposeScope();

@@ -112,7 +112,9 @@ public sealed class DetectionTrainer
                 // On another device the batch is copied there; this scope frees the copy.
                 var losses = model.Losses(ToDevice(batch));
                 var total = Detector.Total(losses);
-                terms.AddRange(losses.Select(l => (l.Key, (double)l.Value.item<float>())).Prepend(("loss", total.item<float>())));
+                // One read for the logs: the total and every term.
+                float[] values = stack([total, .. losses.Values]).detach().cpu().ReadArray<float>();
+                terms.AddRange(losses.Keys.Select((name, i) => (name, (double)values[1 + i])).Prepend(("loss", values[0])));
                 // Each micro-batch's losses (means over its images) weigh 1/accumulation: the step follows their mean gradient,
                 // as detectron2's follows the mean over its GPUs.
                 total.div(S(train.Accumulation)).backward();

@@ -6,6 +6,7 @@ using Dupr.Core.Distributed;
 using TorchSharp.Modules;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
+using Dupr.Core.Runtime;
 
 namespace Dupr.Pretrain.Model;
 
@@ -70,8 +71,8 @@ public sealed class DuprModel : nn.Module
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var parameters = encoder_q.parameters().Select(p => p.to(ScalarType.Float64).sum().item<double>());
-        var banks = queues.values().SelectMany(q => (double[])[q.Keys.to(ScalarType.Float64).sum().item<double>(), q.Pointer]);
+        var parameters = encoder_q.parameters().Select(p => p.to(ScalarType.Float64).sum().ReadItem<double>());
+        var banks = queues.values().SelectMany(q => (double[])[q.Keys.to(ScalarType.Float64).sum().ReadItem<double>(), q.Pointer]);
         return [.. parameters, .. banks];
     }
 
@@ -103,23 +104,24 @@ public sealed class DuprModel : nn.Module
             ? null
             : encoder_q.PatchLevels.ToDictionary(level => level,
                 level => encoder_q.PatchEmbedding(level, queryFeatures[level], regions.QueryRois, RoiSize(level), regions.QueryFlips!));
-        var (loss, terms, accuracies) = ContrastLoss(imageQueries, keys.OwnImage, patchQueries, keys.OwnPatch, n, regions.Skipped, rng);
-        return new DuprOutput(loss, terms, accuracies, keys.AllImage, keys.AllPatch, regions.Skipped);
+        var (loss, lossValue, terms, accuracies) = ContrastLoss(imageQueries, keys.OwnImage, patchQueries, keys.OwnPatch, n, regions.Skipped, rng);
+        return new DuprOutput(loss, lossValue, terms, accuracies, keys.AllImage, keys.AllPatch, regions.Skipped);
     }
 
     /// <summary>
     /// Eq. 2 from embeddings: each image level's queries [N, D] against their keys and that level's bank (eq. 8, the mean over
     /// the batch) and, when <paramref name="patchQueries"/> is given, each patch level's queries [K, S*S, D] of the K images
     /// whose views overlap against their keys and bank (eq. 7), weighted by K / <paramref name="images"/>; the terms weighted by
-    /// alpha and beta and summed. Returns the total, each term's value and its contrastive top-1 accuracy. Forward and the
-    /// speed benchmark (on random embeddings) both compute the loss here.
+    /// alpha and beta and summed. Returns the total, its value, each term's value and its contrastive top-1 accuracy (the
+    /// values in one host read). Forward and the speed benchmark (on random embeddings) both compute the loss here.
     /// </summary>
-    public (Tensor Loss, List<(string Name, double Value)> Terms, List<(string Name, double Value)> Accuracies) ContrastLoss(
+    public (Tensor Loss, double LossValue, List<(string Name, double Value)> Terms, List<(string Name, double Value)> Accuracies) ContrastLoss(
         IReadOnlyDictionary<string, Tensor> imageQueries, IReadOnlyDictionary<string, Tensor> imageKeys,
         IReadOnlyDictionary<string, Tensor>? patchQueries, IReadOnlyDictionary<string, Tensor> patchKeys, int images, int skipped, Random rng)
     {
-        var terms = new List<(string, double)>();
-        var accuracies = new List<(string, double)>();
+        var names = new List<string>();
+        var terms = new List<Tensor>();
+        var accuracies = new List<Tensor>();
         var device = imageQueries.Values.First().device;
         Tensor loss = zeros(1, device: device).squeeze();
 
@@ -128,8 +130,9 @@ public sealed class DuprModel : nn.Module
             var (perImage, correct) = InfoNce.PerQuery(imageQueries[level], imageKeys[level], queues[ImageTerm(level)].Keys.detach(), contrast.Temperature);
             var term = perImage.mean(); // eq. 8, averaged over the batch
             loss = loss.add(term.mul(S(contrast.Alpha[ContrastSection.LevelIndex(level)])), One);
-            terms.Add((ImageTerm(level), term.item<float>()));
-            accuracies.Add((ImageTerm(level), correct.mean().item<float>()));
+            names.Add(ImageTerm(level));
+            terms.Add(term);
+            accuracies.Add(correct.mean());
         }
 
         if (patchQueries is not null)
@@ -142,11 +145,15 @@ public sealed class DuprModel : nn.Module
                 // Images without overlap contribute nothing; average over all images of the batch.
                 var weighted = term.mul(S((double)(images - skipped) / images));
                 loss = loss.add(weighted.mul(S(contrast.Beta[ContrastSection.LevelIndex(level)])), One);
-                terms.Add((PatchTerm(level), term.item<float>()));
-                accuracies.Add((PatchTerm(level), correct.mean().item<float>()));
+                names.Add(PatchTerm(level));
+                terms.Add(term);
+                accuracies.Add(correct.mean());
             }
         }
-        return (loss, terms, accuracies);
+        // One read for the logs: the total, every term and every accuracy.
+        float[] values = stack([loss, .. terms, .. accuracies]).detach().cpu().ReadArray<float>();
+        return (loss, values[0], names.Select((name, i) => (name, (double)values[1 + i])).ToList(),
+                names.Select((name, i) => (name, (double)values[1 + names.Count + i])).ToList());
     }
 
     /// <summary>
@@ -235,7 +242,7 @@ public sealed class DuprModel : nn.Module
         var allPatch = new Dictionary<string, Tensor>();
         var allValid = allRows.select(1, 0).gt(S(0));
         var ownValid = allValid.narrow(0, own, perRank);
-        if (!allValid.any().item<bool>()) return new KeySide(ownImage, ownPatch, allImage, allPatch);
+        if (!allValid.any().ReadItem<bool>()) return new KeySide(ownImage, ownPatch, allImage, allPatch);
         var overlapping = rows.index_select(0, valid);
         var rois = cat([valid.unsqueeze(1).to(ScalarType.Float32), overlapping.narrow(1, 1, 4)], 1);
         var flips = overlapping.select(1, 5).gt(S(0));

@@ -4,6 +4,7 @@ namespace Dupr.Pretrain.Model;
 
 /// <summary>What one forward pass of <see cref="DuprModel"/> produced.</summary>
 /// <param name="Loss">Eq. 2's total, with gradient to the query side.</param>
+/// <param name="LossValue">The total's value, read with the terms'.</param>
 /// <param name="Terms">Each loss term's value (e.g. image_res5, patch_res4), before weighting.</param>
 /// <param name="Accuracies">Each term's contrastive top-1 accuracy (MoCo's Acc@1, from <see cref="Losses.InfoNce.PerQuery"/>), by term name.</param>
 /// <param name="ImageKeys">Key embeddings per image level, to enqueue after the optimiser step.</param>
@@ -11,6 +12,7 @@ namespace Dupr.Pretrain.Model;
 /// <param name="PairsWithoutOverlap">Images whose two views do not overlap: their patch loss is skipped (paper 3.2.1).</param>
 public sealed record DuprOutput(
     Tensor Loss,
+    double LossValue,
     IReadOnlyList<(string Name, double Value)> Terms,
     IReadOnlyList<(string Name, double Value)> Accuracies,
     IReadOnlyDictionary<string, Tensor> ImageKeys,

@@ -1,6 +1,7 @@
 using TorchSharp;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
+using Dupr.Core.Runtime;
 
 namespace Dupr.Pretrain.Model;
 
@@ -26,17 +27,18 @@ public sealed class KeyQueue : nn.Module
     public Tensor Keys => queue;
 
     /// <summary>Index of the next slot to overwrite.</summary>
-    public long Pointer => queue_ptr.item<long>();
+    public long Pointer => queue_ptr.ReadItem<long>();
 
     /// <summary>Writes <paramref name="keys"/> [B, D] at the pointer, wrapping around the end.</summary>
     public void Enqueue(Tensor keys)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        long size = queue.shape[0], count = keys.shape[0], pointer = Pointer;
+        long size = queue.shape[0], count = keys.shape[0];
         if (count > size) throw new ArgumentException($"cannot enqueue {count} keys into a queue of {size}");
-        var slots = arange(S(pointer), S(pointer + count), S(1), dtype: ScalarType.Int64, device: queue.device).remainder(S(size));
+        // The pointer stays on the queue's device: no host read per step.
+        var slots = queue_ptr.add(arange(S(0L), S(count), S(1L), dtype: ScalarType.Int64, device: queue.device), One).remainder(S(size));
         queue.index_copy_(0, slots, keys.detach().to(queue.dtype));
-        queue_ptr.fill_(S((pointer + count) % size));
+        queue_ptr.add_(S(count), One).remainder_(S(size));
     }
 }

@@ -1,6 +1,7 @@
 using Dupr.Pretrain.Data;
 using Dupr.Pretrain.Geometry;
 using static TorchSharp.torch;
+using Dupr.Core.Runtime;
 
 namespace Dupr.Pretrain.Model;
 
@@ -21,8 +22,8 @@ public sealed record ViewPairBatch(Tensor Queries, Tensor Keys, IReadOnlyList<Vi
 
     static List<ViewFrame> Frames(Tensor boxes, Tensor flips, int width, int height)
     {
-        float[] b = boxes.data<float>().ToArray();
-        bool[] f = flips.data<bool>().ToArray();
+        float[] b = boxes.ReadArray<float>();
+        bool[] f = flips.ReadArray<bool>();
         return Enumerable.Range(0, f.Length)
             .Select(i => new ViewFrame(new Box(b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]), width, height, f[i]))
             .ToList();

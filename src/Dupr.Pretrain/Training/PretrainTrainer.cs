@@ -105,7 +105,7 @@ public sealed class PretrainTrainer
                 stepSkipped += output.PairsWithoutOverlap;
             }
             var terms = StepReport.MeanTerms(outputs.SelectMany(o => o.Terms));
-            terms.Insert(0, ("loss", outputs.Average(o => o.Loss.item<float>())));
+            terms.Insert(0, ("loss", outputs.Average(o => o.LossValue)));
             terms = session.EndStep(step, optimizer, terms, lossNames);
             optimizer.zero_grad();
             model.Enqueue(outputs, rng);

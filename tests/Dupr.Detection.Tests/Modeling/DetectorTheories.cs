@@ -60,6 +60,32 @@ public class DetectorTheories(ITestOutputHelper output)
         Assert.True(box > 0.9 && (!masks || mask > 0.9), report);
     }
 
+    // Host reads of one training step (forward, backward, optimiser step) of two images on the CPU, where RoIAlign and NMS
+    // run their C# kernels (which read boxes): a bound that fails when a change adds reads to the step. On a GPU each read
+    // stalls the host. Mask R-CNN reads each image's boxes and matches to rasterise its mask targets on the host (4 more),
+    // and FPN's separate mask pooler reads its boxes too; RetinaNet reads its foreground count and loss normaliser.
+    [Theory]
+    [InlineData(DetectorArchitecture.FasterRcnnC4, 7)]
+    [InlineData(DetectorArchitecture.FasterRcnnFpn, 7)]
+    [InlineData(DetectorArchitecture.MaskRcnnC4, 11)]
+    [InlineData(DetectorArchitecture.MaskRcnnFpn, 12)]
+    [InlineData(DetectorArchitecture.RetinaNet, 2)]
+    public void ATrainingStepReadsFewValues(DetectorArchitecture architecture, int allowed)
+    {
+        using var outer = NewDisposeScope();
+        manual_seed(5);
+        using var batch = DetectionBatch.Collate(SyntheticScenes.Create(2, 64, 2, seed: 2));
+        using var model = Create(architecture, 2);
+        model.train();
+        using var optimizer = new Core.Training.Sgd(model.parameters().Where(p => p.requires_grad), 0.01, momentum: 0.9, weightDecay: 1e-4);
+        model.TrainStep(batch, optimizer);
+        long before = Core.Runtime.HostReads.OnThisThread;
+        model.TrainStep(batch, optimizer);
+        long reads = Core.Runtime.HostReads.OnThisThread - before;
+        output.WriteLine($"{architecture}: {reads} host reads in a training step");
+        Assert.True(reads <= allowed, $"{architecture}: {reads} host reads in a training step, at most {allowed} allowed");
+    }
+
     [Theory]
     [InlineData(DetectorArchitecture.FasterRcnnC4)]
     [InlineData(DetectorArchitecture.FasterRcnnFpn)]

@@ -44,6 +44,25 @@ public class DuprModelTests
         Assert.All(model.KeyEncoder.parameters(), p => Assert.False(p.requires_grad));
     }
 
+    // Host reads of one pre-training step (momentum update, forward, backward, enqueue): a bound that fails when a change adds
+    // reads to the step (on a GPU each read stalls the host). Six on the CPU: one of the logged values, one that skips the
+    // patch keys when no pair overlaps, and four box reads of the CPU RoIAlign kernel (query and key rois of two patch levels).
+    [Fact]
+    public void ATrainingStepReadsFewValues()
+    {
+        manual_seed(2);
+        using var model = new DuprModel(Tiny());
+        using var scope = NewDisposeScope();
+        var batch = Batch(4);
+        long before = Core.Runtime.HostReads.OnThisThread;
+        model.MomentumUpdate();
+        var output = model.Forward(batch, new Random(0));
+        output.Loss.backward();
+        model.Enqueue([output], new Random(0));
+        long reads = Core.Runtime.HostReads.OnThisThread - before;
+        Assert.True(reads <= 6, $"{reads} host reads in a pre-training step, at most 6 allowed");
+    }
+
     [Fact]
     public void MoCoV2ConfigHasOneImageTermAndNoPatchHead()
     {

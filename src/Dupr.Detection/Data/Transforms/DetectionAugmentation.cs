@@ -51,7 +51,7 @@ public sealed class DetectionAugmentation
         Tensor[] c = sample.Boxes.unbind(1);
         Tensor boxes = stack([c[0].clamp(S(0), S(sample.Width)), c[1].clamp(S(0), S(sample.Height)), c[2].clamp(S(0), S(sample.Width)), c[3].clamp(S(0), S(sample.Height))], 1);
         Tensor keep = ((boxes[.., 2] - boxes[.., 0]) > S(threshold)).logical_and_((boxes[.., 3] - boxes[.., 1]) > S(threshold));
-        long[] kept = nonzero(keep).flatten().data<long>().ToArray();
+        long[] kept = nonzero(keep).flatten().ReadArray<long>();
         var result = sample with
         {
             Image = sample.Image.alias(),

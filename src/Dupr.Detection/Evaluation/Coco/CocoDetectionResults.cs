@@ -70,7 +70,7 @@ public sealed class CocoDetectionResults : DetectionResults
             throw new ArgumentException($"image {sample.ImageId}: masks must be uint8 or bool (0/1), got {masks.dtype}");
         if (masks.size(0) == 0) return [];
         using var scope = NewDisposeScope();
-        byte[] pixels = masks.to_type(ScalarType.Byte).cpu().contiguous().data<byte>().ToArray();
+        byte[] pixels = masks.to_type(ScalarType.Byte).cpu().contiguous().ReadArray<byte>();
         int area = height * width;
         return Enumerable.Range(0, (int)masks.size(0)).Select(k => Rle.FromRowMajor(pixels.AsSpan(k * area, area), height, width)).ToArray();
     }

@@ -8,6 +8,7 @@ using Dupr.Detection.Modeling.Retina;
 using TorchSharp;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
+using Dupr.Core.Runtime;
 
 namespace Dupr.Detection.Modeling.MetaArch;
 
@@ -59,7 +60,7 @@ public sealed class RetinaNet : Detector
     public AnchorGenerator Anchors { get; }
 
     /// <summary>The current loss normaliser (EMA of the foreground anchors per batch).</summary>
-    public double LossNormalizer => NormalizerBuffer().item<double>();
+    public double LossNormalizer => NormalizerBuffer().ReadItem<double>();
 
     /// <summary>torchvision ResNet keys into backbone.bottom_up (detectron2's FPN backbone), the classifier dropped.</summary>
     public override KeyMapper BackbonePlacement => BackbonePlacements.BottomUp;
@@ -80,7 +81,7 @@ public sealed class RetinaNet : Detector
         var gtLabels = stack(labels);
         var valid = gtLabels.ge(S(0));
         var foreground = valid.logical_and(gtLabels.ne(S(k)));
-        double normalizer = UpdateLossNormalizer(foreground.sum().item<long>());
+        double normalizer = UpdateLossNormalizer(foreground.sum().ReadItem<long>());
 
         // One-hot over K + 1 with the background column dropped: background anchors get all-zero targets.
         var targets = nn.functional.one_hot(gtLabels[valid], k + 1)[.., ..(int)k].to_type(predLogits.dtype);
@@ -143,7 +144,7 @@ public sealed class RetinaNet : Detector
         using var _ = no_grad();
         var ema = NormalizerBuffer();
         ema.mul_(S(LossNormalizerMomentum)).add_(S((1 - LossNormalizerMomentum) * Math.Max(foregroundAnchors, 1)), One);
-        return ema.item<double>();
+        return ema.ReadItem<double>();
     }
 
     Tensor NormalizerBuffer() => get_buffer(LossNormalizerBuffer)

@@ -2,6 +2,7 @@ using Dupr.Core.Ops;
 using Dupr.Detection.Config;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
+using Dupr.Core.Runtime;
 
 namespace Dupr.Detection.Modeling.Retina;
 
@@ -44,7 +45,7 @@ public static class RetinaNetInference
         var allClasses = cat(classes, 0);
         // A diverged head can decode to inf/NaN; NMS cannot order such boxes, so they are dropped (detectron2 keeps them).
         var finite = isfinite(allBoxes).all(1);
-        if (!finite.all().item<bool>()) (allBoxes, allScores, allClasses) = (allBoxes[finite], allScores[finite], allClasses[finite]);
+        if (!finite.all().ReadItem<bool>()) (allBoxes, allScores, allClasses) = (allBoxes[finite], allScores[finite], allClasses[finite]);
         var keep = Nms.Batched(allBoxes, allScores, allClasses, config.NmsThreshTest);
         keep = keep[..(int)Math.Min(config.DetectionsPerImage, keep.numel())];
         var result = new Detections(allBoxes[keep], allScores[keep], allClasses[keep]);

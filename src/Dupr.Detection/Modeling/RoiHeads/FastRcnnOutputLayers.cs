@@ -4,6 +4,7 @@ using TorchSharp.Modules;
 using SmoothL1Loss = Dupr.Detection.Modeling.Losses.SmoothL1Loss;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
+using Dupr.Core.Runtime;
 
 namespace Dupr.Detection.Modeling.RoiHeads;
 
@@ -75,7 +76,7 @@ public sealed class FastRcnnOutputLayers : nn.Module<Tensor, (Tensor Scores, Ten
         var probabilities = nn.functional.softmax(scores, -1);
         var boxes = Coder.Decode(deltas, proposals);
         var finite = isfinite(boxes).all(1).logical_and(isfinite(probabilities).all(1));
-        if (!finite.all().item<bool>()) (boxes, probabilities) = (boxes[finite], probabilities[finite]);
+        if (!finite.all().ReadItem<bool>()) (boxes, probabilities) = (boxes[finite], probabilities[finite]);
         probabilities = probabilities[.., ..k];
         boxes = BoxOps.Clip(boxes.reshape(-1, 4), imageSize.Height, imageSize.Width).view(-1, k, 4);
         var keepMask = probabilities > S(config.ScoreThreshTest);

@@ -34,8 +34,8 @@ public static class MaskTargets
         var pixels = new byte[count * size * size];
         if (count > 0)
         {
-            var b = boxes.detach().cpu().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
-            var g = gtIndices.cpu().to_type(ScalarType.Int64).contiguous().data<long>().ToArray();
+            var b = boxes.detach().cpu().to_type(ScalarType.Float32).contiguous().ReadArray<float>();
+            var g = gtIndices.cpu().to_type(ScalarType.Int64).contiguous().ReadArray<long>();
             for (int i = 0; i < count; i++)
             {
                 var mask = Rasterize(polygons[(int)g[i]], b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3], size);

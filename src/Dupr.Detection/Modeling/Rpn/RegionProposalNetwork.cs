@@ -157,7 +157,7 @@ public sealed class RegionProposalNetwork : nn.Module
         {
             var (b, s, l) = (boxes[i], scores[i], ids);
             var finite = isfinite(b).all(1).logical_and(isfinite(s));
-            if (!finite.all().item<bool>())
+            if (!finite.all().ReadItem<bool>())
             {
                 if (training) throw new DuprException("the RPN predicted non-finite proposals: training has diverged (lower the learning rate)");
                 (b, s, l) = (b[finite], s[finite], l[finite]);
