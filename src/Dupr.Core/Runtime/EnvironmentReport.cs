@@ -29,6 +29,8 @@ public static class EnvironmentReport
         rows.Add(("devices", string.Join(", ", devices)));
         rows.Add(("cuda available", cuda ? $"yes ({cudaCount} device(s), cuDNN {(torch.cuda.is_cudnn_available() ? "yes" : "no")})" : "no"));
         if (cuda) rows.AddRange(GpuInventory.Rows());
+        // Also without a usable GPU: a driver present but too old for the runtime is a reason CUDA is not available.
+        if (CudaVersions.Driver() is { } driver) rows.Add(("cuda versions", $"driver supports {driver}, runtime {CudaVersions.Runtime() ?? "(no libcudart loads)"}"));
         rows.Add(("--device auto", DeviceSpec.AutoChoice(cuda, 0)));
         rows.Add(("cpu cores", Environment.ProcessorCount.ToString()));
         rows.Add(("torch threads", torch.get_num_threads().ToString()));

@@ -15,6 +15,14 @@ public class GpuInventoryTests
     }
 
     [Fact]
+    public void CudaVersionsReadAsMajorDotMinor()
+    {
+        Assert.Equal("12.8", CudaVersions.Format(12080));
+        Assert.Equal("13.0", CudaVersions.Format(13000));
+        Assert.Equal("11.0", CudaVersions.Format(11000));
+    }
+
+    [Fact]
     public void DeviceAutoWithoutCudaSaysWhy()
     {
         TorchRuntime.EnsureLoaded();
