@@ -1,8 +1,8 @@
 using Dupr.Core.Training;
 using TorchSharp;
+using Dupr.Core.Runtime;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
-using Dupr.Core.Runtime;
 
 namespace Dupr.Benchmarks.Probes;
 

@@ -23,12 +23,12 @@ public sealed partial class BenchCommands
         RuntimeOptions runtime = global.ToRuntimeOptions();
         if (!(tolerance >= 0)) throw new DuprException($"--tolerance: must be non-negative, got {tolerance}");
         var pretrain = (pretrainConfig is { Length: > 0 } ? pretrainConfig : DeviceAgreement.MiniPretrainings)
-            .Select(path => (path, ConfigLoader.Load<PretrainConfig>(path, []))).ToList();
+            .Select(path => (Name: Path.GetFileNameWithoutExtension(path), Config: ConfigLoader.Load<PretrainConfig>(path, []))).ToList();
         var detection = (detectionConfig is { Length: > 0 } ? detectionConfig : DeviceAgreement.MiniDetectors)
-            .Select(path => (path, ConfigLoader.Load<DetectionConfig>(path, DeviceAgreement.KeepEveryCandidate))).ToList();
+            .Select(path => (Name: Path.GetFileNameWithoutExtension(path), Config: ConfigLoader.Load<DetectionConfig>(path, DeviceAgreement.KeepEveryCandidate))).ToList();
         var device = runtime.Apply();
-        var rows = pretrain.SelectMany(p => DeviceAgreement.Pretrain(Path.GetFileNameWithoutExtension(p.path), p.Item2, device, runtime.Seed))
-            .Concat(detection.SelectMany(d => DeviceAgreement.Detector(Path.GetFileNameWithoutExtension(d.path), d.Item2, device, runtime.Seed))).ToList();
+        var rows = pretrain.SelectMany(p => DeviceAgreement.Pretrain(p.Name, p.Config, device, runtime.Seed))
+            .Concat(detection.SelectMany(d => DeviceAgreement.Detector(d.Name, d.Config, device, runtime.Seed))).ToList();
         Console.Write(DeviceAgreementReport.Table(rows, device.ToString(), tolerance));
         if (output != null) DeviceAgreementReport.WriteJson(rows, device.ToString(), tolerance, output);
         return DeviceAgreementReport.Agrees(rows, tolerance) ? 0 : 1;

@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 using Dupr.Core.Runtime;
+using static TorchSharp.torch;
 
 namespace Dupr.Core.Modeling;
 

@@ -1,8 +1,8 @@
 using System.Numerics;
 using TorchSharp;
+using Dupr.Core.Runtime;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
-using Dupr.Core.Runtime;
 
 namespace Dupr.Core.Ops;
 

@@ -1,6 +1,6 @@
 using Dupr.Detection.Modeling;
-using static TorchSharp.torch;
 using Dupr.Core.Runtime;
+using static TorchSharp.torch;
 
 namespace Dupr.Detection.Evaluation;
 

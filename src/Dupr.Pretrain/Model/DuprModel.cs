@@ -4,9 +4,9 @@ using Dupr.Pretrain.Losses;
 using TorchSharp;
 using Dupr.Core.Distributed;
 using TorchSharp.Modules;
+using Dupr.Core.Runtime;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
-using Dupr.Core.Runtime;
 
 namespace Dupr.Pretrain.Model;
 

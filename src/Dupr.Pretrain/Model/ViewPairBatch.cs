@@ -1,7 +1,7 @@
 using Dupr.Pretrain.Data;
 using Dupr.Pretrain.Geometry;
-using static TorchSharp.torch;
 using Dupr.Core.Runtime;
+using static TorchSharp.torch;
 
 namespace Dupr.Pretrain.Model;
 

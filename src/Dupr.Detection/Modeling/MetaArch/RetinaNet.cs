@@ -6,9 +6,9 @@ using Dupr.Detection.Data.Transforms;
 using Dupr.Detection.Modeling.Losses;
 using Dupr.Detection.Modeling.Retina;
 using TorchSharp;
+using Dupr.Core.Runtime;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
-using Dupr.Core.Runtime;
 
 namespace Dupr.Detection.Modeling.MetaArch;
 

@@ -1,8 +1,8 @@
 using Dupr.Core.Ops;
 using Dupr.Detection.Config;
+using Dupr.Core.Runtime;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
-using Dupr.Core.Runtime;
 
 namespace Dupr.Detection.Modeling.Retina;
 

@@ -2,9 +2,9 @@ using Dupr.Core.Ops;
 using Dupr.Detection.Config;
 using TorchSharp.Modules;
 using SmoothL1Loss = Dupr.Detection.Modeling.Losses.SmoothL1Loss;
+using Dupr.Core.Runtime;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
-using Dupr.Core.Runtime;
 
 namespace Dupr.Detection.Modeling.RoiHeads;
 
