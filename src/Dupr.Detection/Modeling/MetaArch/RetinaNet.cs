@@ -81,7 +81,7 @@ public sealed class RetinaNet : Detector
         var gtLabels = stack(labels);
         var valid = gtLabels.ge(S(0));
         var foreground = valid.logical_and(gtLabels.ne(S(k)));
-        double normalizer = UpdateLossNormalizer(foreground.sum().ReadItem<long>());
+        var normalizer = UpdateLossNormalizer(foreground.sum()).to_type(predLogits.dtype);
 
         // One-hot over K + 1 with the background column dropped: background anchors get all-zero targets.
         var targets = nn.functional.one_hot(gtLabels[valid], k + 1)[.., ..(int)k].to_type(predLogits.dtype);
@@ -89,7 +89,7 @@ public sealed class RetinaNet : Detector
         Tensor gtDeltas;
         using (no_grad()) gtDeltas = coder.Encode(allAnchors.expand(n, -1, -1)[foreground], stack(matched)[foreground]);
         var boxLoss = SmoothL1Loss.Sum(predDeltas[foreground], gtDeltas, settings.SmoothL1Beta);
-        return new Dictionary<string, Tensor> { ["loss_cls"] = clsLoss.div(S(normalizer)), ["loss_box_reg"] = boxLoss.div(S(normalizer)) };
+        return new Dictionary<string, Tensor> { ["loss_cls"] = clsLoss.div(normalizer), ["loss_box_reg"] = boxLoss.div(normalizer) };
     }
 
     protected override IReadOnlyList<Detections> Detect(DetectionBatch batch)
@@ -138,13 +138,17 @@ public sealed class RetinaNet : Detector
         return scope.MoveToOuter(labels, gtBoxes.to_type(anchors.dtype)[matches]);
     }
 
-    /// <summary>Folds a batch's foreground anchor count into the normaliser EMA (counts below 1 count as 1) and returns the new value.</summary>
-    internal double UpdateLossNormalizer(long foregroundAnchors)
+    /// <summary>
+    /// Folds a batch's foreground anchor count (an int64 scalar tensor; counts below 1 count as 1) into the normaliser EMA
+    /// and returns the new value as a float64 scalar tensor; both stay on the model's device (detectron2 reads the count to
+    /// the host every step).
+    /// </summary>
+    internal Tensor UpdateLossNormalizer(Tensor foregroundAnchors)
     {
         using var _ = no_grad();
         var ema = NormalizerBuffer();
-        ema.mul_(S(LossNormalizerMomentum)).add_(S((1 - LossNormalizerMomentum) * Math.Max(foregroundAnchors, 1)), One);
-        return ema.ReadItem<double>();
+        ema.mul_(S(LossNormalizerMomentum)).add_(foregroundAnchors.clamp_min(S(1L)).to_type(ScalarType.Float64).mul(S(1 - LossNormalizerMomentum)), One);
+        return ema.clone();
     }
 
     Tensor NormalizerBuffer() => get_buffer(LossNormalizerBuffer)

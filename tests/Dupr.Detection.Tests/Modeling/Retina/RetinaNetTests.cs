@@ -174,8 +174,8 @@ public class RetinaNetTests
         using var model = RetinaNetMini.Model(2);
         Assert.Equal(100.0, model.LossNormalizer);
         // detectron2: 0.9 * old + 0.1 * max(foreground, 1).
-        Assert.Equal(0.9 * 100 + (1 - 0.9) * 37, model.UpdateLossNormalizer(37), 12);
-        Assert.Equal(0.9 * (0.9 * 100 + (1 - 0.9) * 37) + (1 - 0.9) * 1, model.UpdateLossNormalizer(0), 12);
+        Assert.Equal(0.9 * 100 + (1 - 0.9) * 37, model.UpdateLossNormalizer(tensor(37L)).item<double>(), 12);
+        Assert.Equal(0.9 * (0.9 * 100 + (1 - 0.9) * 37) + (1 - 0.9) * 1, model.UpdateLossNormalizer(tensor(0L)).item<double>(), 12);
 
         // A training step folds in the batch's foreground anchors (all images together) and divides both losses by the result.
         var samples = SyntheticScenes.Create(2, 96, 2, seed: 6);
