@@ -40,42 +40,45 @@ public static class DeviceAgreement
     public static IReadOnlyList<string> KeepEveryCandidate { get; } = ["rpn.batch_size_per_image=1000000", "roi_heads.batch_size_per_image=1000000"];
 
     /// <summary>A pre-training step of <paramref name="config"/>'s model on random views (its batch and view size).</summary>
-    public static IReadOnlyList<DeviceAgreementRow> Pretrain(string name, PretrainConfig config, Device device, long seed)
-    {
-        var values = new List<IReadOnlyList<(string Term, double Value)>>();
-        foreach (var target in new[] { CPU, device })
+    public static IReadOnlyList<DeviceAgreementRow> Pretrain(string name, PretrainConfig config, Device device, long seed) =>
+        Compare(name, () => new DuprModel(config), device, seed, (model, target) =>
         {
-            using var scope = NewDisposeScope();
-            Seeding.SeedAll(seed);
-            using var model = new DuprModel(config);
-            model.to(target);
-            model.train();
-            var batch = PretrainBenchmark.RandomBatch(config, target, seed);
-            var output = model.Forward(batch, new Random(0));
+            var output = model.Forward(PretrainBenchmark.RandomBatch(config, target, seed), new Random(0));
             output.Loss.backward();
-            values.Add([.. output.Terms, ("loss", output.LossValue), ("grad_norm", GradientNorm(model))]);
-        }
-        return Rows(name, values[0], values[1]);
-    }
+            return [.. output.Terms, ("loss", output.LossValue)];
+        });
 
     /// <summary>A training step of <paramref name="config"/>'s detector on synthetic scenes at the mini size.</summary>
-    public static IReadOnlyList<DeviceAgreementRow> Detector(string name, DetectionConfig config, Device device, long seed)
-    {
-        var values = new List<IReadOnlyList<(string Term, double Value)>>();
-        foreach (var target in new[] { CPU, device })
+    public static IReadOnlyList<DeviceAgreementRow> Detector(string name, DetectionConfig config, Device device, long seed) =>
+        Compare(name, () => DetectorFactory.Create(config), device, seed, (model, target) =>
         {
-            using var scope = NewDisposeScope();
-            Seeding.SeedAll(seed);
-            using var model = DetectorFactory.Create(config);
-            model.to(target);
-            model.train();
-            var batches = DetectionBenchmark.Batches(config, DetectionAugmentation.ForTraining(config.Input), config.Train.BatchSize, count: 1, seed, target);
-            using var batch = batches[0];
+            using var batch = DetectionBenchmark.Batches(config, DetectionAugmentation.ForTraining(config.Input), config.Train.BatchSize, count: 1, seed, target)[0];
             var losses = model.Losses(batch);
             var total = Dupr.Detection.Modeling.MetaArch.Detector.Total(losses);
             total.backward();
-            values.Add([.. losses.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => (l.Key, (double)l.Value.ReadItem<float>())),
-                        ("loss", total.ReadItem<float>()), ("grad_norm", GradientNorm(model))]);
+            var terms = losses.OrderBy(l => l.Key, StringComparer.Ordinal).ToList();
+            float[] values = stack([.. terms.Select(l => l.Value), total]).detach().cpu().ReadArray<float>();
+            return [.. terms.Select((l, i) => (l.Key, (double)values[i])), ("loss", values[^1])];
+        });
+
+    // The weights are drawn once, from the seed, and copied into a fresh model for each device: each step changes its model
+    // (BN statistics), and nothing else drawing random numbers meanwhile can make the two start apart.
+    static List<DeviceAgreementRow> Compare<TModel>(string name, Func<TModel> build, Device device, long seed,
+                                                    Func<TModel, Device, List<(string Term, double Value)>> step) where TModel : nn.Module
+    {
+        Seeding.SeedAll(seed);
+        using var reference = build();
+        var values = new List<List<(string Term, double Value)>>();
+        foreach (var target in new[] { CPU, device })
+        {
+            using var scope = NewDisposeScope();
+            using var model = build();
+            model.load_state_dict(reference.state_dict());
+            model.to(target);
+            model.train();
+            // The same draws where the device's generator is the CPU's (with --device cpu the two steps are identical).
+            Seeding.SeedAll(seed);
+            values.Add([.. step(model, target), ("grad_norm", GradientNorm(model))]);
         }
         return Rows(name, values[0], values[1]);
     }

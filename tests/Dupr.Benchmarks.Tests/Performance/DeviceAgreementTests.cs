@@ -6,10 +6,13 @@ using Dupr.Detection.Config;
 using Dupr.Detection.Data.Transforms;
 using Dupr.Detection.Modeling.MetaArch;
 using Dupr.Pretrain.Config;
+using Dupr.Tests;
 using static TorchSharp.torch;
 
 namespace Dupr.Benchmarks.Tests.Performance;
 
+// Exact equality needs the same thread count for both steps: no test runs beside these.
+[Collection(NonParallel.Name)]
 public class DeviceAgreementTests
 {
     static DetectionConfig TinyDetector(params string[] set)
