@@ -242,7 +242,8 @@ public sealed class DuprModel : nn.Module
         var allPatch = new Dictionary<string, Tensor>();
         var allValid = allRows.select(1, 0).gt(S(0));
         var ownValid = allValid.narrow(0, own, perRank);
-        if (!allValid.any().ReadItem<bool>()) return new KeySide(ownImage, ownPatch, allImage, allPatch);
+        // Whether any rank's pair overlaps is known on the host (the views' frames): no read of the rows.
+        if (!world.Any(regions.Skipped < batch.QueryFrames.Count)) return new KeySide(ownImage, ownPatch, allImage, allPatch);
         var overlapping = rows.index_select(0, valid);
         var rois = cat([valid.unsqueeze(1).to(ScalarType.Float32), overlapping.narrow(1, 1, 4)], 1);
         var flips = overlapping.select(1, 5).gt(S(0));
