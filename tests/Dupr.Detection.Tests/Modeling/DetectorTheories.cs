@@ -65,10 +65,10 @@ public class DetectorTheories(ITestOutputHelper output)
     // stalls the host. Mask R-CNN reads each image's boxes and matches to rasterise its mask targets on the host (4 more),
     // and FPN's separate mask pooler reads its boxes too; RetinaNet reads nothing (its loss normaliser stays on the device).
     [Theory]
-    [InlineData(DetectorArchitecture.FasterRcnnC4, 7)]
-    [InlineData(DetectorArchitecture.FasterRcnnFpn, 7)]
-    [InlineData(DetectorArchitecture.MaskRcnnC4, 11)]
-    [InlineData(DetectorArchitecture.MaskRcnnFpn, 12)]
+    [InlineData(DetectorArchitecture.FasterRcnnC4, 5)]
+    [InlineData(DetectorArchitecture.FasterRcnnFpn, 5)]
+    [InlineData(DetectorArchitecture.MaskRcnnC4, 9)]
+    [InlineData(DetectorArchitecture.MaskRcnnFpn, 10)]
     [InlineData(DetectorArchitecture.RetinaNet, 0)]
     public void ATrainingStepReadsFewValues(DetectorArchitecture architecture, int allowed)
     {

@@ -156,16 +156,13 @@ public sealed class RegionProposalNetwork : nn.Module
         for (int i = 0; i < n; i++)
         {
             var (b, s, l) = (boxes[i], scores[i], ids);
+            // Non-finite proposals (a diverged RPN) are dropped with the empty ones, without a host read: in training the
+            // step's non-finite loss then stops the run (LossGuard), where detectron2 raises here.
             var finite = isfinite(b).all(1).logical_and(isfinite(s));
-            if (!finite.all().ReadItem<bool>())
-            {
-                if (training) throw new DuprException("the RPN predicted non-finite proposals: training has diverged (lower the learning rate)");
-                (b, s, l) = (b[finite], s[finite], l[finite]);
-            }
             b = BoxOps.Clip(b, imageSizes[i].Height, imageSizes[i].Width);
             // detectron2's Boxes.nonempty: width and height strictly positive.
-            var nonEmpty = (b[.., 2] > b[.., 0]).logical_and(b[.., 3] > b[.., 1]);
-            (b, s, l) = (b[nonEmpty], s[nonEmpty], l[nonEmpty]);
+            var kept = finite.logical_and((b[.., 2] > b[.., 0]).logical_and(b[.., 3] > b[.., 1]));
+            (b, s, l) = (b[kept], s[kept], l[kept]);
             var keep = Nms.Batched(b, s, l, config.NmsThresh);
             keep = keep[..(int)Math.Min(postNms, keep.numel())];
             proposals[i] = b[keep];
