@@ -54,7 +54,7 @@ if [ -f .gpu/dupr.tar.xz ]; then
   cp "$bridge" "$work/dupr/libLibTorchSharp.so"
   export LD_LIBRARY_PATH="$torch_dir/lib:${LD_LIBRARY_PATH:-}"
   dupr=("$work/dupr/dupr")
-  build="bundle (self-contained dupr, TorchSharp bridge built against torch $(python3 -c 'import torch; print(torch.__version__)'))"
+  build="bundle (self-contained dupr, TorchSharp bridge for torch $(python3 -c 'import torch; print(torch.__version__)'), built in $work/native-build)"
 else
   command -v dotnet >/dev/null || fail "no dotnet and no .gpu/dupr.tar.xz bundle (make one with tools/gpu/pack.sh where dotnet is)"
   backend=cpu; [ "$device" = cpu ] || backend=cuda
