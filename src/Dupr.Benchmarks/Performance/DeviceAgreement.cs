@@ -57,7 +57,7 @@ public static class DeviceAgreement
             var total = Dupr.Detection.Modeling.MetaArch.Detector.Total(losses);
             total.backward();
             var terms = losses.OrderBy(l => l.Key, StringComparer.Ordinal).ToList();
-            float[] values = stack([.. terms.Select(l => l.Value), total]).detach().cpu().ReadArray<float>();
+            float[] values = HostReads.ReadScalars([.. terms.Select(l => l.Value), total]);
             return [.. terms.Select((l, i) => (l.Key, (double)values[i])), ("loss", values[^1])];
         });
 

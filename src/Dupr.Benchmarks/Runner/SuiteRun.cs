@@ -30,10 +30,10 @@ public sealed class SuiteRun
     public static SuiteRun Prepare(SuiteRunOptions options, string? paper = null)
     {
         if (options.InferenceBatch < 1) throw new DuprException($"--inference-batch must be positive, got {options.InferenceBatch}");
-        var suite = Suite.Load(options.Suite, options.Seeds, options.PretrainSeed);
+        var (suite, plan) = LoadPlan(options);
         var tables = PaperTable.Load(paper ?? Path.Combine(Path.GetDirectoryName(suite.Path)!, "..", "paper"));
         var problems = SuiteValidator.Check(suite, tables).Problems;
-        return new SuiteRun(options, suite, tables, problems, SuitePlan.Build(suite, options.Output, options.Data, options.Stages));
+        return new SuiteRun(options, suite, tables, problems, plan);
     }
 
     /// <summary>The suite as loaded.</summary>
@@ -89,8 +89,7 @@ public sealed class SuiteRun
     /// </summary>
     public static TimeSpan RunStage(SuiteRunOptions options, string name, RuntimeOptions runtime, CancellationToken stop)
     {
-        var suite = Suite.Load(options.Suite, options.Seeds, options.PretrainSeed);
-        var plan = SuitePlan.Build(suite, options.Output, options.Data, options.Stages);
+        var (suite, plan) = LoadPlan(options);
         var stage = plan.Stages.FirstOrDefault(s => s.Name == name)
                     ?? throw new DuprException($"--name {name}: no such stage in suite {suite.Name}; `dupr bench run --dry-run` lists them");
         if (stage.Needs.FirstOrDefault(n => !StageStore.IsDone(n)) is { } missing) throw new DuprException($"{name}: needs {missing.Name}, which has not finished");
@@ -100,5 +99,11 @@ public sealed class SuiteRun
         var outputs = new LibraryStageExecutor(device, options.InferenceBatch, runtime.Threads).Run(stage, stop);
         StageStore.Finish(stage, outputs, clock.Elapsed);
         return clock.Elapsed;
+    }
+
+    static (Suite Suite, SuitePlan Plan) LoadPlan(SuiteRunOptions options)
+    {
+        var suite = Suite.Load(options.Suite, options.Seeds, options.PretrainSeed);
+        return (suite, SuitePlan.Build(suite, options.Output, options.Data, options.Stages));
     }
 }

@@ -151,7 +151,7 @@ public sealed class DuprModel : nn.Module
             }
         }
         // One read for the logs: the total, every term and every accuracy.
-        float[] values = stack([loss, .. terms, .. accuracies]).detach().cpu().ReadArray<float>();
+        float[] values = HostReads.ReadScalars([loss, .. terms, .. accuracies]);
         return (loss, values[0], names.Select((name, i) => (name, (double)values[1 + i])).ToList(),
                 names.Select((name, i) => (name, (double)values[1 + names.Count + i])).ToList());
     }

@@ -63,5 +63,5 @@ public sealed class Res5RoiHeads : RoiHeadsBase
     // The foreground proposals' res5 features are already computed: their rows of the box features.
     protected override Tensor TrainingMaskInput(IReadOnlyDictionary<string, Tensor> features, IReadOnlyList<SampledProposals> foreground,
                                                 SampledProposals sampled, Tensor pooled) =>
-        pooled[sampled.Classes.ge(S(0)).logical_and(sampled.Classes.lt(S(NumClasses)))];
+        pooled[sampled.IsForeground(NumClasses)];
 }

@@ -17,11 +17,14 @@ public sealed record SampledProposals(Tensor Proposals, Tensor Classes, Tensor G
     public SampledProposals Foreground(int numClasses)
     {
         using var scope = NewDisposeScope();
-        var keep = nonzero(Classes.ge(S(0)).logical_and(Classes.lt(S(numClasses)))).view(-1);
+        var keep = nonzero(IsForeground(numClasses)).view(-1);
         var result = new SampledProposals(Proposals[keep], Classes[keep], GtBoxes[keep], GtIndices[keep]);
         scope.MoveToOuter(result.Tensors);
         return result;
     }
+
+    /// <summary>Per row: true where the proposal was matched to one of the <paramref name="numClasses"/> classes (not background, not ignored).</summary>
+    public Tensor IsForeground(int numClasses) => Classes.ge(S(0)).logical_and(Classes.lt(S(numClasses)));
 
     /// <summary>The proposals of several images, concatenated in order.</summary>
     public static SampledProposals Concat(IReadOnlyList<SampledProposals> images)
