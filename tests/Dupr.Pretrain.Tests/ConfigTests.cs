@@ -22,6 +22,15 @@ public class ConfigTests
     }
 
     [Fact]
+    public void PrecisionIsSpelledAsConfigsWriteIt()
+    {
+        Assert.Equal(Core.Training.Precision.Fp32, ConfigLoader.Load<PretrainConfig>(null, []).Train.Precision);
+        Assert.Equal(Core.Training.Precision.Bf16, ConfigLoader.Load<PretrainConfig>(null, ["train.precision=bf16"]).Train.Precision);
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load<PretrainConfig>(null, ["train.precision=fp8"]));
+        Assert.Contains("'train.precision' must be one of fp32, bf16, fp16, got \"fp8\"", error.Message);
+    }
+
+    [Fact]
     public void PaperRecipesHaveThePapersValues()
     {
         var main = ConfigLoader.Load<PretrainConfig>(Path.Combine(ConfigDir, "dupr_r50_200ep.json"));

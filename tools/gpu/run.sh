@@ -8,7 +8,8 @@
 #   2. dupr env
 #   3. dupr bench devices: one training step of MoCo v2, DUPR and each of the five detectors, on the CPU and on the device
 #      from the same weights and inputs (loss terms and gradient norm must agree)
-#   4. dupr bench pretrain at the paper recipe (ResNet-50, 224 px, batch 256; --quick: 16, cpu: 4) and at the mini one
+#   4. dupr bench pretrain at the paper recipe (ResNet-50, 224 px, batch 256; --quick: 16, cpu: 4), on cuda again in bf16
+#      (train.precision), and at the mini one
 #   5. dupr bench detect for each mini detector
 # --device cpu runs the same steps on the CPU (step 3 then compares the CPU with itself): the kit's own test.
 set -uo pipefail
@@ -84,6 +85,9 @@ paper_batch=256; repeat=5
 [ "$device" = cpu ] && { paper_batch=4; repeat=2; }
 step pretrain_paper bench pretrain --device "$device" --config configs/pretrain/dupr_r50_200ep.json --repeat $repeat \
   --set train.batch_size=$paper_batch --output "$out/pretrain_paper.csv"
+# bf16 on a CPU whose oneDNN is capped runs reference kernels (minutes per step): timed on the GPU only.
+[ "$device" = cpu ] || step pretrain_paper_bf16 bench pretrain --device "$device" --config configs/pretrain/dupr_r50_200ep.json --repeat $repeat \
+  --set train.batch_size=$paper_batch --set train.precision=bf16 --output "$out/pretrain_paper_bf16.csv"
 step pretrain_mini bench pretrain --device "$device" --config configs/pretrain/dupr_r18_mini.json --repeat 5 --output "$out/pretrain_mini.csv"
 for c in voc_faster_rcnn_r18_c4_mini voc_faster_rcnn_r18_fpn_mini coco_mask_rcnn_r18_c4_mini coco_mask_rcnn_r18_fpn_mini coco_retinanet_r18_fpn_mini; do
   step "detect_$c" bench detect --device "$device" --config "configs/detection/$c.json" --output "$out/detect_$c.csv"
@@ -100,7 +104,8 @@ report = {"device": device, "build": build, "paper_pretrain_batch": paper_batch,
           "steps": [{"name": n, "exit_code": int(rc), "seconds": int(ms) / 1000} for n, rc, ms in (x.split() for x in steps)],
           "env": [l.rstrip() for l in open(os.path.join(out, "env.log")) if "NNPACK" not in l] if os.path.exists(os.path.join(out, "env.log")) else None,
           "devices": json.load(open(os.path.join(out, "devices.json"))) if os.path.exists(os.path.join(out, "devices.json")) else None,
-          "pretrain_paper": rows("pretrain_paper.csv"), "pretrain_mini": rows("pretrain_mini.csv"),
+          "pretrain_paper": rows("pretrain_paper.csv"),
+          "pretrain_paper_bf16": rows("pretrain_paper_bf16.csv"), "pretrain_mini": rows("pretrain_mini.csv"),
           "detect": {f[len("detect_"):-4]: rows(f) for f in sorted(os.listdir(out)) if f.startswith("detect_") and f.endswith(".csv")}}
 tmp = os.path.join(out, "gpu-kit.json.tmp")
 json.dump(report, open(tmp, "w"), indent=1)

@@ -1,3 +1,4 @@
+using Dupr.Core.Modeling;
 using Dupr.Benchmarks.Synthetic;
 using Dupr.Core.Imaging;
 using Dupr.Core.Ops;
@@ -87,6 +88,7 @@ public static class DetectionBenchmark
             {
                 using var scope = NewDisposeScope();
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = LrSchedule.At(solver, baseLr, i);
+                using var region = Autocast.Enter(config.Train.Precision);
                 model.TrainStep(batches[i % batches.Count], optimizer);
             }, device);
             for (int i = 0; i < options.Warmup; i++) Step(i);

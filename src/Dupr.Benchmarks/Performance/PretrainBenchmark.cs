@@ -1,3 +1,4 @@
+using Dupr.Core.Modeling;
 using Dupr.Core.Training;
 using Dupr.Pretrain.Config;
 using Dupr.Pretrain.Geometry;
@@ -93,7 +94,8 @@ public static class PretrainBenchmark
         {
             using var scope = NewDisposeScope();
             model.MomentumUpdate();
-            var output = model.Forward(batch, rng);
+            DuprOutput output;
+            using (Autocast.Enter(config.Train.Precision)) output = model.Forward(batch, rng);
             output.Loss.backward();
             optimizer.step();
             optimizer.zero_grad();
@@ -104,6 +106,7 @@ public static class PretrainBenchmark
         void Backbones()
         {
             using var scope = NewDisposeScope();
+            using var region = Autocast.Enter(config.Train.Precision);
             var features = model.QueryFeatures(batch.Queries);
             features.Values.Select(f => f.mean()).Aggregate((a, b) => a.add(b, One)).backward();
             using (no_grad()) model.KeyFeatures(batch.Keys, rng);
@@ -124,6 +127,7 @@ public static class PretrainBenchmark
             var imageKeys = encoder.ImageLevels.ToDictionary(level => level, _ => Unit(n, contrast.Dim));
             var patchQueries = encoder.PatchLevels.ToDictionary(level => level, level => Unit(n, Positions(level), contrast.Dim).requires_grad_(true));
             var patchKeys = encoder.PatchLevels.ToDictionary(level => level, level => Unit(n, Positions(level), contrast.Dim));
+            using var region = Autocast.Enter(config.Train.Precision);
             model.ContrastLoss(imageQueries, imageKeys, patchQueries, patchKeys, n, skipped: 0, rng).Loss.backward();
         }
 

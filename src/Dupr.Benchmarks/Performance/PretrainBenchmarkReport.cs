@@ -20,7 +20,7 @@ public static class PretrainBenchmarkReport
     {
         var lines = new List<string>
         {
-            $"ResNet-{dupr.Model.Depth}, {dupr.Views.Size} px, batch {dupr.Train.BatchSize}, {device}, {threads} threads",
+            $"ResNet-{dupr.Model.Depth}, {dupr.Views.Size} px, batch {dupr.Train.BatchSize}, {device}, {threads} threads, {dupr.Train.Precision.ToString().ToLowerInvariant()}",
             $"{"method",-8} {"step s",8} {"backbone s",11} {"losses s",9} {"images/s",9} {"outside",8} {"peak MB",8}",
         };
         lines.AddRange(rows.Select(r => string.Create(Inv,

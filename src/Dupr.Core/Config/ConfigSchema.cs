@@ -125,11 +125,16 @@ public static class ConfigSchema
         if (type == typeof(bool)) return "true or false";
         if (type == typeof(int) || type == typeof(long)) return "an integer";
         if (type == typeof(float) || type == typeof(double)) return "a number";
-        if (type.IsEnum) return "one of " + string.Join(", ", Enum.GetNames(type));
+        if (type.IsEnum) return "one of " + string.Join(", ", Enum.GetNames(type).Select(name => JsonName(type, name)));
         if (DictionaryValueType(type) is Type value) return $"an object of {Describe(value)}";
         if (ElementType(type) is Type element) return $"a list of {Plural(Describe(element))}";
         return "an object";
     }
+
+    // An enum value as configs spell it: its [EnumMember] value where it has one (e.g. "bf16"), else its name.
+    static string JsonName(Type type, string name) =>
+        type.GetField(name)?.GetCustomAttributes(typeof(System.Runtime.Serialization.EnumMemberAttribute), false)
+            .OfType<System.Runtime.Serialization.EnumMemberAttribute>().FirstOrDefault()?.Value ?? name;
 
     static string Plural(string description) => description switch
     {

@@ -11,18 +11,18 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public const int Expansion = 1;
 
     // Field names are torchvision's attribute names: they become the state_dict keys.
-    private readonly Conv2d conv1;
+    private readonly AutocastConv2d conv1;
     private readonly nn.Module<Tensor, Tensor> bn1;
-    private readonly Conv2d conv2;
+    private readonly AutocastConv2d conv2;
     private readonly nn.Module<Tensor, Tensor> bn2;
     private readonly Sequential? downsample;
 
     /// <summary>A block from <paramref name="inChannels"/> to <paramref name="planes"/> channels.</summary>
     public BasicBlock(long inChannels, long planes, long stride, NormKind norm) : base(nameof(BasicBlock))
     {
-        conv1 = nn.Conv2d(inChannels, planes, 3, stride: stride, padding: 1, bias: false);
+        conv1 = new AutocastConv2d(inChannels, planes, 3, stride: stride, padding: 1, bias: false);
         bn1 = Norms.Create(norm, planes);
-        conv2 = nn.Conv2d(planes, planes, 3, padding: 1, bias: false);
+        conv2 = new AutocastConv2d(planes, planes, 3, padding: 1, bias: false);
         bn2 = Norms.Create(norm, planes);
         downsample = ResNetStage.Shortcut(inChannels, planes * Expansion, stride, norm);
         RegisterComponents();

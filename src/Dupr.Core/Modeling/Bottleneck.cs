@@ -11,23 +11,23 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     public const int Expansion = 4;
 
     // Field names are torchvision's attribute names: they become the state_dict keys.
-    private readonly Conv2d conv1;
+    private readonly AutocastConv2d conv1;
     private readonly nn.Module<Tensor, Tensor> bn1;
-    private readonly Conv2d conv2;
+    private readonly AutocastConv2d conv2;
     private readonly nn.Module<Tensor, Tensor> bn2;
-    private readonly Conv2d conv3;
+    private readonly AutocastConv2d conv3;
     private readonly nn.Module<Tensor, Tensor> bn3;
     private readonly Sequential? downsample;
 
     /// <summary>A block from <paramref name="inChannels"/> to 4 x <paramref name="planes"/> channels.</summary>
     public Bottleneck(long inChannels, long planes, long stride, NormKind norm) : base(nameof(Bottleneck))
     {
-        conv1 = nn.Conv2d(inChannels, planes, 1, bias: false);
+        conv1 = new AutocastConv2d(inChannels, planes, 1, bias: false);
         bn1 = Norms.Create(norm, planes);
         // The stride sits on the 3x3 convolution (torchvision v1.5, detectron2 stride_in_1x1=False).
-        conv2 = nn.Conv2d(planes, planes, 3, stride: stride, padding: 1, bias: false);
+        conv2 = new AutocastConv2d(planes, planes, 3, stride: stride, padding: 1, bias: false);
         bn2 = Norms.Create(norm, planes);
-        conv3 = nn.Conv2d(planes, planes * Expansion, 1, bias: false);
+        conv3 = new AutocastConv2d(planes, planes * Expansion, 1, bias: false);
         bn3 = Norms.Create(norm, planes * Expansion);
         downsample = ResNetStage.Shortcut(inChannels, planes * Expansion, stride, norm);
         RegisterComponents();

@@ -31,7 +31,7 @@ public sealed class Conv2dNorm : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        var x = nn.functional.conv2d(input, weight, bias, strides: [stride, stride], padding: [padding, padding]);
+        var x = Autocast.Conv2d(input, weight, bias, [stride, stride], [padding, padding], [1, 1], 1);
         return norm is null ? x : norm.call(x);
     }
 }

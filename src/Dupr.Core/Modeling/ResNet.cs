@@ -18,13 +18,13 @@ public sealed class ResNet : Backbone
     public const string LogitsName = "fc";
 
     // Field names are torchvision's attribute names: they become the state_dict keys.
-    private readonly Conv2d conv1;
+    private readonly AutocastConv2d conv1;
     private readonly nn.Module<Tensor, Tensor> bn1;
     private readonly Sequential layer1;
     private readonly Sequential? layer2;
     private readonly Sequential? layer3;
     private readonly Sequential? layer4;
-    private readonly Linear? fc;
+    private readonly AutocastLinear? fc;
 
     private readonly OrderedDictionary<string, FeatureSpec> allShapes = new();
     private readonly OrderedDictionary<string, FeatureSpec> outputShapes = new();
@@ -41,7 +41,7 @@ public sealed class ResNet : Backbone
         NormKind NormOf(int stage) => stage <= config.FreezeAt && config.Norm is NormKind.BN or NormKind.SyncBN ? NormKind.FrozenBN : config.Norm;
 
         long width = config.Width;
-        conv1 = nn.Conv2d(3, width, 7, stride: 2, padding: 3, bias: false);
+        conv1 = new AutocastConv2d(3, width, 7, stride: 2, padding: 3, bias: false);
         bn1 = Norms.Create(NormOf(1), width);
         allShapes["stem"] = new FeatureSpec(width, 4);
 
@@ -60,7 +60,7 @@ public sealed class ResNet : Backbone
         (layer1, layer2, layer3, layer4) = (layers[0]!, layers[1], layers[2], layers[3]);
         if (config.NumClasses is int classes)
         {
-            fc = nn.Linear(channels, classes);
+            fc = new AutocastLinear(channels, classes);
             allShapes[LogitsName] = new FeatureSpec(classes, 0);
         }
         RegisterComponents();

@@ -33,13 +33,13 @@ public static class ResNetStage
     {
         using var _ = no_grad();
         foreach (var (_, child) in module.named_modules())
-            if (child is Conv2d conv)
-                nn.init.kaiming_normal_(conv.weight!, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+            if (child is AutocastConv2d conv)
+                nn.init.kaiming_normal_(conv.Weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
     }
 
     /// <summary>torchvision's downsample (strided 1x1 conv + norm) where the block changes shape, else null.</summary>
     internal static Sequential? Shortcut(long inChannels, long outChannels, long stride, NormKind norm) =>
         stride == 1 && inChannels == outChannels
             ? null
-            : nn.Sequential(nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), Norms.Create(norm, outChannels));
+            : nn.Sequential(new AutocastConv2d(inChannels, outChannels, 1, stride: stride, bias: false), Norms.Create(norm, outChannels));
 }

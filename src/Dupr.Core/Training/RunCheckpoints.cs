@@ -16,7 +16,7 @@ namespace Dupr.Core.Training;
 /// </summary>
 public sealed class RunCheckpoints<TState> where TState : class
 {
-    const string PointerName = "last_checkpoint", StateName = "state.json", OriginKey = "origin";
+    const string PointerName = "last_checkpoint", StateName = "state.json", OriginKey = "origin", ScalerKey = "loss_scaler";
     const int Keep = 2;
     readonly string _folder;
     readonly RunOrigin _origin;
@@ -27,6 +27,9 @@ public sealed class RunCheckpoints<TState> where TState : class
         _folder = Path.Combine(runDirectory, "checkpoints");
         _origin = origin;
     }
+
+    /// <summary>The fp16 run's loss scaler, saved and restored with each checkpoint; null in other runs.</summary>
+    public LossScaler? Scaler { get; set; }
 
     /// <summary>The newest complete checkpoint folder, or null when there is none.</summary>
     public string? Latest
@@ -73,6 +76,7 @@ public sealed class RunCheckpoints<TState> where TState : class
         OptimizerCheckpoint.Save(optimizer, Path.Combine(temp, "optimizer.dat"));
         JObject stateJson = JObject.FromObject(state);
         stateJson[OriginKey] = new JObject { ["seed"] = _origin.Seed, ["data"] = _origin.DataPath };
+        if (Scaler != null) stateJson[ScalerKey] = Scaler.ToJson();
         AtomicFile.WriteAllText(Path.Combine(temp, StateName), stateJson.ToString(Formatting.None));
         if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
         Directory.Move(temp, final);
@@ -92,6 +96,7 @@ public sealed class RunCheckpoints<TState> where TState : class
         JObject json = ReadState(statePath);
         CheckOrigin(json[OriginKey] as JObject, statePath);
         TState state = Parse(json, statePath);
+        if (Scaler != null && json[ScalerKey] is JObject scaler) Scaler.Restore(scaler, statePath);
         ModuleCheckpoint.Load(model, Path.Combine(path, "model.dat"));
         OptimizerCheckpoint.Load(optimizer, Path.Combine(path, "optimizer.dat"));
         return state;

@@ -3,6 +3,7 @@ using Dupr.Core.Distributed;
 using Dupr.Core.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
+using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Dupr.Core.Training;
@@ -11,18 +12,24 @@ namespace Dupr.Core.Training;
 /// What every trainer sets up and does alike (detectron2's TrainerBase): the world and the split of the global batch, the
 /// run directory and its checkpoints, sharded loader options, SGD over the trainable parameters with their gradients
 /// averaged over the ranks, resuming, the training loop and its batch stream, and the end of each step (gradients
-/// averaged, loss terms averaged over the ranks and checked, the optimiser step). A trainer adds only its own: data, model,
-/// forward, state and exports.
+/// averaged, loss terms averaged over the ranks and checked, the optimiser step), in the run's precision (the forward passes
+/// under <see cref="Autocast"/>, fp16's loss scaling in <see cref="Backward"/> and <see cref="EndStep"/>). A trainer adds only
+/// its own: data, model, forward, state and exports.
 /// </summary>
 /// <typeparam name="TState">The trainer's own state saved with each checkpoint (at least the iteration).</typeparam>
 public sealed class TrainerRun<TState> where TState : class
 {
     readonly long _seed;
     readonly bool _resume;
+    readonly LossScaler? _scaler;
     GradientAverager? _gradients;
+    IReadOnlyList<Parameter> _trainable = [];
 
-    TrainerRun(World world, int microBatch, int accumulation, RunCheckpoints<TState> checkpoints, RunDirectory directory, long seed, bool resume)
+    TrainerRun(World world, int microBatch, int accumulation, RunCheckpoints<TState> checkpoints, RunDirectory directory, long seed, bool resume, Precision precision)
     {
+        Precision = precision;
+        _scaler = precision == Precision.Fp16 ? new LossScaler() : null;
+        checkpoints.Scaler = _scaler;
         World = world;
         MicroBatch = microBatch;
         Accumulation = accumulation;
@@ -35,17 +42,24 @@ public sealed class TrainerRun<TState> where TState : class
     /// <summary>
     /// Splits <paramref name="globalBatch"/> over the world's ranks and <paramref name="accumulation"/> micro-batches, and
     /// opens the run directory <paramref name="output"/> for <paramref name="config"/> (refusing a run with checkpoints
-    /// without --resume, and a resume with another config).
+    /// without --resume, and a resume with another config). Steps compute in <paramref name="precision"/>; <paramref name="tf32"/>
+    /// lets CUDA's float32 convolutions and matmuls use TF32 (off: the same float32 as the CPU's).
     /// </summary>
-    public static TrainerRun<TState> Open<TConfig>(string output, TConfig config, RunOrigin origin, bool resume, int globalBatch, int accumulation)
+    public static TrainerRun<TState> Open<TConfig>(string output, TConfig config, RunOrigin origin, bool resume, int globalBatch, int accumulation,
+                                                   Precision precision = Precision.Fp32, bool tf32 = false)
         where TConfig : class, new()
     {
+        backends.cuda.matmul.allow_tf32 = tf32;
+        backends.cudnn.allow_tf32 = tf32;
         var world = World.Current;
         int microBatch = DataParallel.MicroBatch(world, globalBatch, accumulation);
         var checkpoints = new RunCheckpoints<TState>(output, origin);
         var directory = RunDirectory.OpenForTraining(output, config, resume, checkpoints.Latest != null);
-        return new TrainerRun<TState>(world, microBatch, accumulation, checkpoints, directory, origin.Seed, resume);
+        return new TrainerRun<TState>(world, microBatch, accumulation, checkpoints, directory, origin.Seed, resume, precision);
     }
+
+    /// <summary>The compute precision of the forward passes (train.precision).</summary>
+    public Precision Precision { get; }
 
     /// <summary>The processes of the run (a world of one without mpiexec).</summary>
     public World World { get; }
@@ -76,6 +90,7 @@ public sealed class TrainerRun<TState> where TState : class
     public Sgd Optimizer(nn.Module model, IEnumerable<Parameter> trainable, SolverConfig solver, double baseLr)
     {
         var parameters = trainable.ToList();
+        _trainable = parameters;
         _gradients = new GradientAverager(World, parameters);
         if (World.Size > 1) Log.Info($"data parallel over {World.Size} ranks: {_gradients.Volume}");
         return OptimizerParameters.CreateSgd(model, parameters, solver, baseLr);
@@ -98,20 +113,37 @@ public sealed class TrainerRun<TState> where TState : class
     public IEnumerator<TBatch> Batches<TSample, TBatch>(Data.DataLoader<TSample, TBatch> loader, long start, CancellationToken cancellation) where TBatch : class, IBatch =>
         loader.Stream(start * Accumulation, DataParallel.LoaderCancellation(World, cancellation)).GetEnumerator();
 
+    /// <summary>Computes the forward passes inside it (until disposed) in the run's precision.</summary>
+    public IDisposable Autocast() => Modeling.Autocast.Enter(Precision);
+
+    /// <summary>The backward of one micro-batch's <paramref name="loss"/>: weighed 1/accumulation (the step follows the micro-batches' mean gradient), scaled under fp16.</summary>
+    public void Backward(Tensor loss)
+    {
+        using var scope = NewDisposeScope();
+        var weighed = loss.div(S(Accumulation));
+        (_scaler?.ScaleLoss(weighed) ?? weighed).backward();
+    }
+
     /// <summary>
     /// The end of a step, after its backward passes: the gradients become their mean over the ranks, <paramref name="terms"/>
     /// (this rank's means) become the means over the ranks of <paramref name="names"/>, a non-finite one stops the run, and
-    /// <paramref name="optimizer"/> steps. Returns the averaged terms.
+    /// <paramref name="optimizer"/> steps (under fp16 the gradients are unscaled first, and a step whose gradients overflowed
+    /// is skipped). Returns the averaged terms.
     /// </summary>
     public List<(string Name, double Value)> EndStep(TrainingStep step, OptimizerHelper optimizer, List<(string Name, double Value)> terms, IReadOnlyList<string> names)
     {
         (_gradients ?? throw new InvalidOperationException("create the optimizer first")).Average();
         var mean = World.MeanByName(terms, names);
         step.EnsureFinite(mean);
-        optimizer.step();
+        if (_scaler is null || _scaler.UnscaleAndUpdate(_trainable)) optimizer.step();
+        else Log.Warn($"fp16 gradients overflowed at iteration {step.Iteration + 1}: step skipped, loss scale now {_scaler.Scale:G}");
         return mean;
     }
 
-    /// <summary>The metrics.csv columns of the last step's all-reduce (none in a world of one).</summary>
-    public IReadOnlyList<(string Name, double Value)> StepColumns => _gradients is null ? [] : DataParallel.StepColumns(World, _gradients);
+    /// <summary>The metrics.csv columns of the last step: the all-reduce's (none in a world of one) and fp16's loss scale.</summary>
+    public IReadOnlyList<(string Name, double Value)> StepColumns =>
+    [
+        .. _gradients is null ? [] : DataParallel.StepColumns(World, _gradients),
+        .. _scaler is null ? (IEnumerable<(string, double)>)[] : [("loss_scale", _scaler.Scale)],
+    ];
 }

@@ -1,3 +1,4 @@
+using Dupr.Core.Training;
 using Dupr.Core.Config;
 
 namespace Dupr.Detection.Config;
@@ -15,6 +16,15 @@ public sealed class DetectionTrainSection
     /// </summary>
     [ConfigRange(Min = 1)]
     public int Accumulation { get; set; } = 1;
+
+    /// <summary>
+    /// Compute precision of the training steps: fp32, or bf16 / fp16 for convolutions and matrix products with float32 master
+    /// weights, norms, losses and optimiser (torch.autocast's split; fp16 adds dynamic loss scaling). Evaluation stays float32.
+    /// </summary>
+    public Precision Precision { get; set; } = Precision.Fp32;
+
+    /// <summary>Let CUDA's float32 convolutions and matmuls use TF32 (Ampere and later); off, they match the CPU's float32. No effect on the CPU.</summary>
+    public bool Tf32 { get; set; }
 
     /// <summary>Loader worker threads.</summary>
     [ConfigRange(Min = 0)]

@@ -53,7 +53,7 @@ public sealed class DetectionTrainer
         var train = _config.Train;
         // train.batch_size is the global batch (the paper's 16 on 8 GPUs): each rank takes its share, in micro-batches.
         var session = TrainerRun<TrainerState>.Open(_options.Output, _config, new RunOrigin(_options.Seed, _options.Data), _options.Resume,
-                                                      train.BatchSize, train.Accumulation);
+                                                      train.BatchSize, train.Accumulation, train.Precision, train.Tf32);
         var world = session.World;
         RunDirectory run = session.Directory;
         DetectionTrainingSet data = DetectionDatasets.Train(_config, _options.Data);
@@ -110,14 +110,15 @@ public sealed class DetectionTrainer
             {
                 using var scope = NewDisposeScope();
                 // On another device the batch is copied there; this scope frees the copy.
-                var losses = model.Losses(ToDevice(batch));
+                Dictionary<string, Tensor> losses;
+                using (session.Autocast()) losses = model.Losses(ToDevice(batch));
                 var total = Detector.Total(losses);
                 // One read for the logs: the total and every term.
-                float[] values = stack([total, .. losses.Values]).detach().cpu().ReadArray<float>();
+                float[] values = HostReads.ReadScalars([total, .. losses.Values]);
                 terms.AddRange(losses.Keys.Select((name, i) => (name, (double)values[1 + i])).Prepend(("loss", values[0])));
                 // Each micro-batch's losses (means over its images) weigh 1/accumulation: the step follows their mean gradient,
                 // as detectron2's follows the mean over its GPUs.
-                total.div(S(train.Accumulation)).backward();
+                session.Backward(total);
             }
             var mean = StepReport.MeanTerms(terms);
             return new StepReport(session.EndStep(step, optimizer, mean, [.. mean.Select(t => t.Name)]), session.StepColumns);

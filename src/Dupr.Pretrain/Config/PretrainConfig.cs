@@ -122,6 +122,15 @@ public sealed class TrainSection
     [ConfigRange(Min = 0)]
     public int Workers { get; set; } = 8;
 
+    /// <summary>
+    /// Compute precision of the training steps: fp32, or bf16 / fp16 for convolutions and matrix products with float32 master
+    /// weights, norms, losses and optimiser (torch.autocast's split; fp16 adds dynamic loss scaling). Evaluation stays float32.
+    /// </summary>
+    public Precision Precision { get; set; } = Precision.Fp32;
+
+    /// <summary>Let CUDA's float32 convolutions and matmuls use TF32 (Ampere and later); off, they match the CPU's float32. No effect on the CPU.</summary>
+    public bool Tf32 { get; set; }
+
     /// <summary>Write a metrics.csv / TensorBoard row every this many iterations.</summary>
     [ConfigRange(Min = 1)]
     public int LogPeriod { get; set; } = 20;

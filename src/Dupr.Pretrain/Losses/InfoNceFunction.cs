@@ -1,3 +1,4 @@
+using Dupr.Core.Modeling;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 using static TorchSharp.torch.autograd;
@@ -26,7 +27,9 @@ internal sealed class InfoNceFunction : MultiTensorFunction<InfoNceFunction>
 
         var scaledNegatives = negatives.div(S(temperature));                     // [K, D]: 1/tau folded into the small operand
         var positive = (queries * keys).sum(-1).div(S(temperature));              // [M]
-        var exponentials = queries.matmul(scaledNegatives.t());            // [M, K] negative logits, then their exp
+        // The [M, K] products in the autocast precision (the backward keeps the forward's); the softmax in float32.
+        var low = Autocast.Current;
+        var exponentials = Autocast.Matmul(queries, scaledNegatives.t(), low); // [M, K] negative logits, then their exp
         var maxNegative = exponentials.amax([-1]);
         var shift = maximum(maxNegative, positive);                        // every exponent <= 0
         exponentials.sub_(shift.unsqueeze(-1)).exp_();
@@ -37,6 +40,7 @@ internal sealed class InfoNceFunction : MultiTensorFunction<InfoNceFunction>
 
         ctx.save_for_backward([queries, keys, scaledNegatives, exponentials, total, positiveExp]);
         ctx.save_data("temperature", temperature);
+        ctx.save_data("low", low!);
         ctx.save_data("keysNeedGrad", keys.requires_grad);
         ctx.mark_non_differentiable([correct]);
         // No zero gradient for `correct`: TorchSharp would build it from a per-output cache that the caller's dispose
@@ -50,13 +54,14 @@ internal sealed class InfoNceFunction : MultiTensorFunction<InfoNceFunction>
         var saved = ctx.get_saved_variables();
         Tensor queries = saved[0], keys = saved[1], scaledNegatives = saved[2], exponentials = saved[3], total = saved[4], positiveExp = saved[5];
         double temperature = (double)ctx.get_data("temperature");
+        var low = (ScalarType?)ctx.get_data("low");
         var upstream = grad_outputs[0];                                     // dL/dloss [M]
 
         // d loss / d q = sum_j p_j n_j / tau + (p_+ - 1) k / tau, with p = softmax over [positive, negatives]. The rows of
         // the saved exponentials are scaled after the product (diag(s) E N = diag(s) (E N)), so E itself is never copied.
         var rowScale = (upstream / total).unsqueeze(-1);                    // [M, 1]
         var positiveWeight = (upstream * (positiveExp / total).sub(S(1))).div(S(temperature)).unsqueeze(-1);
-        var queryGrad = exponentials.matmul(scaledNegatives).mul_(rowScale).add_(keys * positiveWeight, One);
+        var queryGrad = Autocast.Matmul(exponentials, scaledNegatives, low).mul_(rowScale).add_(keys * positiveWeight, One);
         var keyGrad = (bool)ctx.get_data("keysNeedGrad") ? queries * positiveWeight : null;
         return [queryGrad, keyGrad!, null!, null!];
     }

@@ -1,3 +1,4 @@
+using Dupr.Core.Modeling;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ public sealed class ImageHead : nn.Module<Tensor, Tensor>
 
     public ImageHead(string name, long inChannels, long hiddenDim, long outDim) : base(name)
     {
-        mlp = nn.Sequential(nn.Linear(inChannels, hiddenDim), nn.ReLU(), nn.Linear(hiddenDim, outDim));
+        mlp = nn.Sequential(new AutocastLinear(inChannels, hiddenDim), nn.ReLU(), new AutocastLinear(hiddenDim, outDim));
         RegisterComponents();
     }
 

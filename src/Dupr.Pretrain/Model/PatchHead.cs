@@ -1,3 +1,4 @@
+using Dupr.Core.Modeling;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ public sealed class PatchHead : nn.Module<Tensor, Tensor>
 
     public PatchHead(string name, long inChannels, long hiddenDim, long outDim) : base(name)
     {
-        mlp = nn.Sequential(nn.Conv2d(inChannels, hiddenDim, 1), nn.ReLU(), nn.Conv2d(hiddenDim, outDim, 1));
+        mlp = nn.Sequential(new AutocastConv2d(inChannels, hiddenDim, 1), nn.ReLU(), new AutocastConv2d(hiddenDim, outDim, 1));
         RegisterComponents();
     }
 

@@ -54,7 +54,7 @@ public sealed class PretrainTrainer
 
         // train.batch_size is the global batch (the paper's 256 on 8 GPUs): each rank takes its share, in micro-batches.
         var session = TrainerRun<PretrainState>.Open(_options.Output, _config, new RunOrigin(_options.Seed, _options.Data), _options.Resume,
-                                                       train.BatchSize, train.Accumulation);
+                                                       train.BatchSize, train.Accumulation, train.Precision, train.Tf32);
         var world = session.World;
         var folder = new UnlabeledImageFolder(_options.Data);
         var loader = new DataLoader<TwoViewSample, TwoViewBatch>(
@@ -99,8 +99,9 @@ public sealed class PretrainTrainer
             int stepSkipped = 0;
             foreach (TwoViewBatch batch in micro.Batches)
             {
-                var output = model.Forward(ViewPairBatch.From(batch, _device), rng);
-                output.Loss.div(S(train.Accumulation)).backward();
+                DuprOutput output;
+                using (session.Autocast()) output = model.Forward(ViewPairBatch.From(batch, _device), rng);
+                session.Backward(output.Loss);
                 outputs.Add(output);
                 stepSkipped += output.PairsWithoutOverlap;
             }

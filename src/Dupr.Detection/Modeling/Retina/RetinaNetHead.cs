@@ -14,8 +14,8 @@ public sealed class RetinaNetHead : nn.Module<IReadOnlyList<Tensor>, (Tensor[] L
     // detectron2's attribute names; the subnets number their layers as nn.Sequential does (cls_subnet.0.weight, ...).
     private readonly Sequential cls_subnet;
     private readonly Sequential bbox_subnet;
-    private readonly Conv2d cls_score;
-    private readonly Conv2d bbox_pred;
+    private readonly AutocastConv2d cls_score;
+    private readonly AutocastConv2d bbox_pred;
 
     /// <summary>
     /// A head over <paramref name="channels"/>-channel levels, <paramref name="anchorsPerLocation"/> anchors per location
@@ -28,19 +28,19 @@ public sealed class RetinaNetHead : nn.Module<IReadOnlyList<Tensor>, (Tensor[] L
         NumClasses = numClasses;
         cls_subnet = Subnet(channels, numConvs, norm);
         bbox_subnet = Subnet(channels, numConvs, norm);
-        cls_score = nn.Conv2d(channels, anchorsPerLocation * numClasses, 3, padding: 1);
-        bbox_pred = nn.Conv2d(channels, anchorsPerLocation * 4, 3, padding: 1);
+        cls_score = new AutocastConv2d(channels, anchorsPerLocation * numClasses, 3, padding: 1);
+        bbox_pred = new AutocastConv2d(channels, anchorsPerLocation * 4, 3, padding: 1);
         RegisterComponents();
 
         // detectron2: every conv normal(std=0.01) with zero bias; the classifier bias makes sigmoid = prior_prob at the start,
         // so the many background anchors do not swamp the first steps' loss.
         using var _ = no_grad();
-        foreach (var conv in modules().OfType<Conv2d>())
+        foreach (var conv in modules().OfType<AutocastConv2d>())
         {
-            nn.init.normal_(conv.weight!, std: 0.01);
-            nn.init.zeros_(conv.bias!);
+            nn.init.normal_(conv.Weight, std: 0.01);
+            nn.init.zeros_(conv.Bias!);
         }
-        nn.init.constant_(cls_score.bias!, S(-Math.Log((1 - priorProb) / priorProb)));
+        nn.init.constant_(cls_score.Bias!, S(-Math.Log((1 - priorProb) / priorProb)));
     }
 
     /// <summary>Classes scored per anchor.</summary>
@@ -65,7 +65,7 @@ public sealed class RetinaNetHead : nn.Module<IReadOnlyList<Tensor>, (Tensor[] L
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
         for (int i = 0; i < numConvs; i++)
         {
-            layers.Add((layers.Count.ToString(), nn.Conv2d(channels, channels, 3, padding: 1)));
+            layers.Add((layers.Count.ToString(), new AutocastConv2d(channels, channels, 3, padding: 1)));
             if (norm != NormKind.None) layers.Add((layers.Count.ToString(), Norms.Create(norm, channels)));
             layers.Add((layers.Count.ToString(), nn.ReLU()));
         }

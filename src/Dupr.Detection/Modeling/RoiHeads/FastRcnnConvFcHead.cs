@@ -13,7 +13,7 @@ public sealed class FastRcnnConvFcHead : nn.Module<Tensor, Tensor>
 {
     // Registered under detectron2's names conv1.., fc1.. (keys roi_heads.box_head.fc1.weight, ...).
     private readonly Conv2dNorm[] convs;
-    private readonly Linear[] fcs;
+    private readonly AutocastLinear[] fcs;
 
     /// <summary>A head over pooled features of <paramref name="channels"/> x <paramref name="resolution"/> x <paramref name="resolution"/>.</summary>
     public FastRcnnConvFcHead(BoxHeadSection config, long channels, int resolution) : base(nameof(FastRcnnConvFcHead))
@@ -26,10 +26,10 @@ public sealed class FastRcnnConvFcHead : nn.Module<Tensor, Tensor>
             register_module($"conv{k + 1}", convs[k]);
         }
         long size = (convs.Length > 0 ? config.ConvDim : channels) * resolution * resolution;
-        fcs = new Linear[config.NumFc];
+        fcs = new AutocastLinear[config.NumFc];
         for (int k = 0; k < fcs.Length; k++)
         {
-            fcs[k] = nn.Linear(k == 0 ? size : config.FcDim, config.FcDim);
+            fcs[k] = new AutocastLinear(k == 0 ? size : config.FcDim, config.FcDim);
             HeadInit.XavierFill(fcs[k]);
             register_module($"fc{k + 1}", fcs[k]);
         }

@@ -1,3 +1,4 @@
+using Dupr.Core.Modeling;
 using Dupr.Core.Ops;
 using Dupr.Detection.Config;
 using TorchSharp.Modules;
@@ -15,8 +16,8 @@ namespace Dupr.Detection.Modeling.RoiHeads;
 public sealed class FastRcnnOutputLayers : nn.Module<Tensor, (Tensor Scores, Tensor Deltas)>
 {
     // detectron2's attribute names: keys roi_heads.box_predictor.cls_score / bbox_pred.
-    private readonly Linear cls_score;
-    private readonly Linear bbox_pred;
+    private readonly AutocastLinear cls_score;
+    private readonly AutocastLinear bbox_pred;
     private readonly RoiHeadsSection config;
 
     /// <summary>Predictor layers over <paramref name="inputSize"/>-dimensional box features.</summary>
@@ -25,15 +26,15 @@ public sealed class FastRcnnOutputLayers : nn.Module<Tensor, (Tensor Scores, Ten
         this.config = config;
         var w = config.BboxRegWeights;
         Coder = new BoxCoder((w[0], w[1], w[2], w[3]));
-        cls_score = nn.Linear(inputSize, config.NumClasses + 1);
-        bbox_pred = nn.Linear(inputSize, config.NumClasses * 4);
+        cls_score = new AutocastLinear(inputSize, config.NumClasses + 1);
+        bbox_pred = new AutocastLinear(inputSize, config.NumClasses * 4);
         RegisterComponents();
         // detectron2: normal(std 0.01) class weights, normal(std 0.001) box weights, zero biases.
         using var _ = no_grad();
-        nn.init.normal_(cls_score.weight!, std: 0.01);
-        nn.init.normal_(bbox_pred.weight!, std: 0.001);
-        nn.init.zeros_(cls_score.bias!);
-        nn.init.zeros_(bbox_pred.bias!);
+        nn.init.normal_(cls_score.Weight, std: 0.01);
+        nn.init.normal_(bbox_pred.Weight, std: 0.001);
+        nn.init.zeros_(cls_score.Bias!);
+        nn.init.zeros_(bbox_pred.Bias!);
     }
 
     /// <summary>The coder of the box deltas (weights 10, 10, 5, 5 by default).</summary>

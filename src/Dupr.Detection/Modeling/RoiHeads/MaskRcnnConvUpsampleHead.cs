@@ -14,7 +14,7 @@ public sealed class MaskRcnnConvUpsampleHead : nn.Module<Tensor, Tensor>
     // detectron2's names: keys roi_heads.mask_head.mask_fcn1.., .deconv, .predictor.
     private readonly Conv2dNorm[] convs;
     private readonly ConvTranspose2d deconv;
-    private readonly Conv2d predictor;
+    private readonly AutocastConv2d predictor;
 
     /// <summary>A head over <paramref name="channels"/>-channel pooled features for <paramref name="numClasses"/> classes.</summary>
     public MaskRcnnConvUpsampleHead(MaskHeadSection config, long channels, int numClasses) : base(nameof(MaskRcnnConvUpsampleHead))
@@ -29,13 +29,13 @@ public sealed class MaskRcnnConvUpsampleHead : nn.Module<Tensor, Tensor>
             current = config.ConvDim;
         }
         deconv = nn.ConvTranspose2d(current, config.ConvDim, 2, stride: 2);
-        predictor = nn.Conv2d(config.ConvDim, config.ClassAgnostic ? 1 : numClasses, 1);
+        predictor = new AutocastConv2d(config.ConvDim, config.ClassAgnostic ? 1 : numClasses, 1);
         RegisterComponents();
         HeadInit.MsraFill(deconv);
         // detectron2: normal(std 0.001) predictor weights, zero bias.
         using var _ = no_grad();
-        nn.init.normal_(predictor.weight!, std: 0.001);
-        nn.init.zeros_(predictor.bias!);
+        nn.init.normal_(predictor.Weight, std: 0.001);
+        nn.init.zeros_(predictor.Bias!);
     }
 
     public override Tensor forward(Tensor input)

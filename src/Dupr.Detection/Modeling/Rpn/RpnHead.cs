@@ -1,3 +1,4 @@
+using Dupr.Core.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,23 +11,23 @@ namespace Dupr.Detection.Modeling.Rpn;
 public sealed class RpnHead : nn.Module<IReadOnlyList<Tensor>, (Tensor[] Logits, Tensor[] Deltas)>
 {
     // detectron2's attribute names, so its rpn_head.* keys load unchanged.
-    private readonly Conv2d conv;
-    private readonly Conv2d objectness_logits;
-    private readonly Conv2d anchor_deltas;
+    private readonly AutocastConv2d conv;
+    private readonly AutocastConv2d objectness_logits;
+    private readonly AutocastConv2d anchor_deltas;
 
     /// <summary>A head over <paramref name="channels"/>-channel features with <paramref name="anchorsPerLocation"/> anchors per location.</summary>
     public RpnHead(long channels, int anchorsPerLocation) : base(nameof(RpnHead))
     {
-        conv = nn.Conv2d(channels, channels, 3, padding: 1);
-        objectness_logits = nn.Conv2d(channels, anchorsPerLocation, 1);
-        anchor_deltas = nn.Conv2d(channels, anchorsPerLocation * 4, 1);
+        conv = new AutocastConv2d(channels, channels, 3, padding: 1);
+        objectness_logits = new AutocastConv2d(channels, anchorsPerLocation, 1);
+        anchor_deltas = new AutocastConv2d(channels, anchorsPerLocation * 4, 1);
         RegisterComponents();
         // detectron2: normal(std=0.01) weights, zero biases.
         using var _ = no_grad();
         foreach (var layer in new[] { conv, objectness_logits, anchor_deltas })
         {
-            nn.init.normal_(layer.weight!, std: 0.01);
-            nn.init.zeros_(layer.bias!);
+            nn.init.normal_(layer.Weight, std: 0.01);
+            nn.init.zeros_(layer.Bias!);
         }
     }
 
