@@ -23,8 +23,8 @@ public sealed class AutocastConv2d : nn.Module<Tensor, Tensor>
         this.padding = [padding, padding];
         this.dilation = [dilation, dilation];
         this.groups = groups;
-        weight = new Parameter(empty(outChannels, inChannels / groups, kernelSize, kernelSize));
-        this.bias = bias ? new Parameter(empty(outChannels)) : null;
+        weight = new Parameter(empty(outChannels, inChannels / groups, kernelSize, kernelSize).DetachFromDisposeScope());
+        this.bias = bias ? new Parameter(empty(outChannels).DetachFromDisposeScope()) : null;
         TorchLayerInit.Reset(weight, this.bias);
         RegisterComponents();
     }

@@ -13,8 +13,8 @@ public sealed class AutocastLinear : nn.Module<Tensor, Tensor>
     /// <summary>A layer from <paramref name="inFeatures"/> to <paramref name="outFeatures"/>, initialised as torch.nn.Linear's.</summary>
     public AutocastLinear(long inFeatures, long outFeatures, bool bias = true) : base(nameof(AutocastLinear))
     {
-        weight = new Parameter(empty(outFeatures, inFeatures));
-        this.bias = bias ? new Parameter(empty(outFeatures)) : null;
+        weight = new Parameter(empty(outFeatures, inFeatures).DetachFromDisposeScope());
+        this.bias = bias ? new Parameter(empty(outFeatures).DetachFromDisposeScope()) : null;
         TorchLayerInit.Reset(weight, this.bias);
         RegisterComponents();
     }

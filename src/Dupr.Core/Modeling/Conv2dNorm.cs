@@ -21,8 +21,8 @@ public sealed class Conv2dNorm : nn.Module<Tensor, Tensor>
     {
         this.stride = stride;
         padding = kernelSize / 2;
-        weight = new Parameter(empty(outChannels, inChannels, kernelSize, kernelSize));
-        bias = norm == NormKind.None ? new Parameter(zeros(outChannels)) : null;
+        weight = new Parameter(empty(outChannels, inChannels, kernelSize, kernelSize).DetachFromDisposeScope());
+        bias = norm == NormKind.None ? new Parameter(zeros(outChannels).DetachFromDisposeScope()) : null;
         this.norm = norm == NormKind.None ? null : Norms.Create(norm, outChannels);
         // detectron2's c2_xavier_fill (Caffe2 XavierFill): kaiming_uniform with a=1, bias 0.
         using (no_grad()) nn.init.kaiming_uniform_(weight, a: 1);

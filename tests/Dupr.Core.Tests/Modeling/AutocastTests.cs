@@ -35,6 +35,29 @@ public class AutocastTests
         Assert.Equal(torchLinear.call(rows).data<float>().ToArray(), linear.call(rows).data<float>().ToArray());
     }
 
+    // As TorchSharp's layers, ours own their parameters: a model built inside a dispose scope (the probes build one) outlives it.
+    [Fact]
+    public void LayersBuiltInsideADisposeScopeOutliveIt()
+    {
+        AutocastConv2d conv;
+        AutocastLinear linear;
+        Conv2dNorm convNorm;
+        using (NewDisposeScope())
+        {
+            conv = new AutocastConv2d(3, 4, 3, padding: 1);
+            linear = new AutocastLinear(4, 2);
+            convNorm = new Conv2dNorm(3, 4, 3, 1, NormKind.None);
+        }
+        using var scope = NewDisposeScope();
+        var image = randn(1, 3, 8, 8);
+        Assert.Equal([1L, 4, 8, 8], conv.call(image).shape);
+        Assert.Equal([1L, 4, 8, 8], convNorm.call(image).shape);
+        Assert.Equal([1L, 2], linear.call(randn(1, 4)).shape);
+        conv.Dispose();
+        linear.Dispose();
+        convNorm.Dispose();
+    }
+
     [Theory]
     [InlineData(Precision.Bf16, ScalarType.BFloat16, 0.01)]
     [InlineData(Precision.Fp16, ScalarType.Float16, 0.002)]
