@@ -26,6 +26,9 @@ public static class NativeEnvironment
     /// <summary>The oneDNN decision, for `dupr env`.</summary>
     public static string OneDnnIsa { get; private set; } = "not applied yet";
 
+    /// <summary>True when this process capped oneDNN at AVX: its bf16 kernels are then out of reach.</summary>
+    public static bool OneDnnCapped { get; private set; }
+
     /// <summary>The huge-page decision, for `dupr env`.</summary>
     public static string HugePages { get; private set; } = "not applied yet";
 
@@ -57,6 +60,7 @@ public static class NativeEnvironment
         if (chosen != null) return $"{chosen} (set by the user)";
         if (!CacheTopologyHidden()) return "none needed (cpuid reports the cache topology)";
         SetProcessVariable(OneDnnIsaVariable, CappedIsa);
+        OneDnnCapped = true;
         return $"{CappedIsa} (cpuid hides the cache topology; oneDNN's AVX2/AVX-512 kernels fail there)";
     }
 

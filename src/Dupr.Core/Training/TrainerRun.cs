@@ -46,11 +46,14 @@ public sealed class TrainerRun<TState> where TState : class
     /// lets CUDA's float32 convolutions and matmuls use TF32 (off: the same float32 as the CPU's).
     /// </summary>
     public static TrainerRun<TState> Open<TConfig>(string output, TConfig config, RunOrigin origin, bool resume, int globalBatch, int accumulation,
-                                                   Precision precision = Precision.Fp32, bool tf32 = false)
+                                                   Precision precision = Precision.Fp32, bool tf32 = false, Device? device = null)
         where TConfig : class, new()
     {
         backends.cuda.matmul.allow_tf32 = tf32;
         backends.cudnn.allow_tf32 = tf32;
+        if (precision != Precision.Fp32 && (device ?? CPU).type == DeviceType.CPU && NativeEnvironment.OneDnnCapped)
+            Log.Warn($"train.precision {precision.ToString().ToLowerInvariant()} on a CPU whose oneDNN is capped at {NativeEnvironment.CappedIsa} " +
+                     "(dupr env): it has no 16-bit kernels there, so steps run several times slower than fp32");
         var world = World.Current;
         int microBatch = DataParallel.MicroBatch(world, globalBatch, accumulation);
         var checkpoints = new RunCheckpoints<TState>(output, origin);

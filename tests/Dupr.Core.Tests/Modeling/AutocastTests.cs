@@ -7,6 +7,8 @@ using static TorchSharp.torch;
 
 namespace Dupr.Core.Tests.Modeling;
 
+// Joins NonParallel: the init comparison seeds and draws from torch's global generator, which a test beside it would draw from too.
+[Collection(NonParallel.Name)]
 public class AutocastTests
 {
     static double RelativeError(Tensor value, Tensor reference) =>

@@ -8,6 +8,8 @@ using static TorchSharp.torch;
 
 namespace Dupr.Core.Tests.Training;
 
+// Joins NonParallel: both runs' layers must start from the same draws of torch's global generator.
+[Collection(NonParallel.Name)]
 public class LossScalerTests
 {
     sealed record State(long Iteration);
