@@ -34,12 +34,8 @@ public sealed class RetinaNetHead : nn.Module<IReadOnlyList<Tensor>, (Tensor[] L
 
         // detectron2: every conv normal(std=0.01) with zero bias; the classifier bias makes sigmoid = prior_prob at the start,
         // so the many background anchors do not swamp the first steps' loss.
+        foreach (var conv in modules().OfType<AutocastConv2d>()) HeadInit.NormalFill(conv, 0.01);
         using var _ = no_grad();
-        foreach (var conv in modules().OfType<AutocastConv2d>())
-        {
-            nn.init.normal_(conv.Weight, std: 0.01);
-            nn.init.zeros_(conv.Bias!);
-        }
         nn.init.constant_(cls_score.Bias!, S(-Math.Log((1 - priorProb) / priorProb)));
     }
 

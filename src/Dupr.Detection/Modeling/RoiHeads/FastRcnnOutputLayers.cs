@@ -30,11 +30,8 @@ public sealed class FastRcnnOutputLayers : nn.Module<Tensor, (Tensor Scores, Ten
         bbox_pred = new AutocastLinear(inputSize, config.NumClasses * 4);
         RegisterComponents();
         // detectron2: normal(std 0.01) class weights, normal(std 0.001) box weights, zero biases.
-        using var _ = no_grad();
-        nn.init.normal_(cls_score.Weight, std: 0.01);
-        nn.init.normal_(bbox_pred.Weight, std: 0.001);
-        nn.init.zeros_(cls_score.Bias!);
-        nn.init.zeros_(bbox_pred.Bias!);
+        HeadInit.NormalFill(cls_score, 0.01);
+        HeadInit.NormalFill(bbox_pred, 0.001);
     }
 
     /// <summary>The coder of the box deltas (weights 10, 10, 5, 5 by default).</summary>

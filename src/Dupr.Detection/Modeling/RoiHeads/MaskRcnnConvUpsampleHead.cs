@@ -33,9 +33,7 @@ public sealed class MaskRcnnConvUpsampleHead : nn.Module<Tensor, Tensor>
         RegisterComponents();
         HeadInit.MsraFill(deconv);
         // detectron2: normal(std 0.001) predictor weights, zero bias.
-        using var _ = no_grad();
-        nn.init.normal_(predictor.Weight, std: 0.001);
-        nn.init.zeros_(predictor.Bias!);
+        HeadInit.NormalFill(predictor, 0.001);
     }
 
     public override Tensor forward(Tensor input)

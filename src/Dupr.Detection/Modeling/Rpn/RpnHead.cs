@@ -23,12 +23,7 @@ public sealed class RpnHead : nn.Module<IReadOnlyList<Tensor>, (Tensor[] Logits,
         anchor_deltas = new AutocastConv2d(channels, anchorsPerLocation * 4, 1);
         RegisterComponents();
         // detectron2: normal(std=0.01) weights, zero biases.
-        using var _ = no_grad();
-        foreach (var layer in new[] { conv, objectness_logits, anchor_deltas })
-        {
-            nn.init.normal_(layer.Weight, std: 0.01);
-            nn.init.zeros_(layer.Bias!);
-        }
+        foreach (var layer in new[] { conv, objectness_logits, anchor_deltas }) HeadInit.NormalFill(layer, 0.01);
     }
 
     /// <summary>Per level: logits [N, A, H, W] and deltas [N, 4A, H, W].</summary>

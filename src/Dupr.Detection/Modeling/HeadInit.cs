@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dupr.Detection.Modeling.RoiHeads;
+namespace Dupr.Detection.Modeling;
 
 /// <summary>detectron2's weight_init fills for the layers of the ROI heads.</summary>
 internal static class HeadInit
@@ -23,6 +23,17 @@ internal static class HeadInit
         foreach (var (name, parameter) in layer.named_parameters(recurse: false))
         {
             if (name == "weight") nn.init.kaiming_uniform_(parameter, a: 1);
+            else if (name == "bias") nn.init.zeros_(parameter);
+        }
+    }
+
+    /// <summary>detectron2's head init of predictors: normal(0, <paramref name="std"/>) weights and zero bias.</summary>
+    public static void NormalFill(nn.Module layer, double std)
+    {
+        using var _ = no_grad();
+        foreach (var (name, parameter) in layer.named_parameters(recurse: false))
+        {
+            if (name == "weight") nn.init.normal_(parameter, std: std);
             else if (name == "bias") nn.init.zeros_(parameter);
         }
     }
