@@ -1,6 +1,6 @@
-using Dupr.Core.Modeling;
 using Dupr.Benchmarks.Synthetic;
 using Dupr.Core.Imaging;
+using Dupr.Core.Modeling;
 using Dupr.Core.Ops;
 using Dupr.Core.Runtime;
 using Dupr.Core.Training;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dupr.Core.Config;
 using Dupr.Core.Runtime;
 using Dupr.Detection.Config;
 
@@ -15,7 +16,7 @@ public static class DetectionBenchmarkReport
         var lines = new List<string>
         {
             $"{recipe.Architecture}, ResNet-{recipe.Backbone.Depth} (width {recipe.Backbone.Width}), train batch {recipe.Train.BatchSize}, " +
-            $"short edge {string.Join("/", recipe.Input.MinSizeTrain)} (test {recipe.Input.MinSizeTest}), {device}, {threads} threads, {recipe.Train.Precision.ToString().ToLowerInvariant()}",
+            $"short edge {string.Join("/", recipe.Input.MinSizeTrain)} (test {recipe.Input.MinSizeTest}), {device}, {threads} threads, {ConfigSchema.ValueName(recipe.Train.Precision)}",
             $"{"phase",-10} {"rate",16} {"median s/unit",14} " + string.Concat(DetectionBenchmark.Ops.Select(op => $"{op,16}")) + $" {"peak MB",8}",
         };
         lines.AddRange(rows.Select(r => string.Create(Inv, $"{r.Phase,-10} {$"{r.Rate:0.00} {r.Unit}",16} {r.MedianSeconds,14:0.000} ") +

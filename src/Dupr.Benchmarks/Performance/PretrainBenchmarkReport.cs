@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dupr.Core.Config;
 using Dupr.Core.Runtime;
 using Dupr.Pretrain.Config;
 
@@ -20,7 +21,7 @@ public static class PretrainBenchmarkReport
     {
         var lines = new List<string>
         {
-            $"ResNet-{dupr.Model.Depth}, {dupr.Views.Size} px, batch {dupr.Train.BatchSize}, {device}, {threads} threads, {dupr.Train.Precision.ToString().ToLowerInvariant()}",
+            $"ResNet-{dupr.Model.Depth}, {dupr.Views.Size} px, batch {dupr.Train.BatchSize}, {device}, {threads} threads, {ConfigSchema.ValueName(dupr.Train.Precision)}",
             $"{"method",-8} {"step s",8} {"backbone s",11} {"losses s",9} {"images/s",9} {"outside",8} {"peak MB",8}",
         };
         lines.AddRange(rows.Select(r => string.Create(Inv,

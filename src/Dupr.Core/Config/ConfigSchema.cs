@@ -131,6 +131,9 @@ public static class ConfigSchema
         return "an object";
     }
 
+    /// <summary>An enum value as configs spell it (e.g. "bf16" for Precision.Bf16), for messages and reports.</summary>
+    public static string ValueName(Enum value) => JsonName(value.GetType(), value.ToString());
+
     // An enum value as configs spell it: its [EnumMember] value where it has one (e.g. "bf16"), else its name.
     static string JsonName(Type type, string name) =>
         type.GetField(name)?.GetCustomAttributes(typeof(System.Runtime.Serialization.EnumMemberAttribute), false)

@@ -1,3 +1,4 @@
+using Dupr.Core.Config;
 using Dupr.Core.Data;
 using Dupr.Core.Distributed;
 using Dupr.Core.Runtime;
@@ -52,7 +53,7 @@ public sealed class TrainerRun<TState> where TState : class
         backends.cuda.matmul.allow_tf32 = tf32;
         backends.cudnn.allow_tf32 = tf32;
         if (precision != Precision.Fp32 && (device ?? CPU).type == DeviceType.CPU && NativeEnvironment.OneDnnCapped)
-            Log.Warn($"train.precision {precision.ToString().ToLowerInvariant()} on a CPU whose oneDNN is capped at {NativeEnvironment.CappedIsa} " +
+            Log.Warn($"train.precision {ConfigSchema.ValueName(precision)} on a CPU whose oneDNN is capped at {NativeEnvironment.CappedIsa} " +
                      "(dupr env): it has no 16-bit kernels there, so steps run several times slower than fp32");
         var world = World.Current;
         int microBatch = DataParallel.MicroBatch(world, globalBatch, accumulation);
