@@ -46,12 +46,14 @@ namespace Dupr.Build
             ushort flags = BitConverter.ToUInt16(elf, offset);
             if ((flags & VerFlgWeak) != 0) return false;
             flags |= VerFlgWeak;
-            // A two-byte write in place: the file is never left half-written.
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write))
-            {
-                stream.Seek(offset, SeekOrigin.Begin);
-                stream.Write(new[] { (byte)(flags & 0xff), (byte)(flags >> 8) }, 0, 2);
-            }
+            elf[offset] = (byte)(flags & 0xff);
+            elf[offset + 1] = (byte)(flags >> 8);
+            // A new file renamed over the old one, never a write in place: the build hard-links bin's libraries to the NuGet
+            // cache (Directory.Build.props), and the cache's copy must stay as shipped. The copy keeps the file's mode.
+            string temp = path + ".dupr-tmp";
+            File.Copy(path, temp, true);
+            File.WriteAllBytes(temp, elf);
+            File.Replace(temp, path, null);
             return true;
         }
 

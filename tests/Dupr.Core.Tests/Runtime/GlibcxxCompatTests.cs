@@ -33,6 +33,25 @@ public class GlibcxxCompatTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void MakeWeakLeavesOtherHardLinksAsTheyWere()
+    {
+        // The build hard-links bin's libraries to the NuGet cache: patching bin's copy must not patch the cache's.
+        using var temp = TestPaths.Temp();
+        string cache = temp.File("cache.so"), bin = temp.File("libLibTorchSharp.so");
+        File.Copy(PristineLibrary, cache);
+        File.SetUnixFileMode(cache, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead);
+        using (var ln = System.Diagnostics.Process.Start("ln", [cache, bin])) ln.WaitForExit();
+        Assert.True(File.Exists(bin));
+
+        Assert.True(GlibcxxCompat.MakeWeak(bin));
+        Assert.Equal(GlibcxxCompat.NeedState.Weak, GlibcxxCompat.Inspect(bin));
+        Assert.Equal(GlibcxxCompat.NeedState.Required, GlibcxxCompat.Inspect(cache));
+        Assert.Equal(File.GetUnixFileMode(cache), File.GetUnixFileMode(bin));
+        Assert.False(File.Exists(bin + ".dupr-tmp"));
+    }
+
+    [Fact]
     public void BuildOutputIsFixedWhereTheSystemNeedsIt()
     {
         string built = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
