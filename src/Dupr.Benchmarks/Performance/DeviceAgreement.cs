@@ -45,7 +45,8 @@ public static class DeviceAgreement
         {
             var output = model.Forward(PretrainBenchmark.RandomBatch(config, target, seed), new Random(0));
             output.Loss.backward();
-            return [.. output.Terms, ("loss", output.LossValue)];
+            var values = output.Terms.Read(); // "loss" first
+            return [.. values.Skip(1), values[0]];
         });
 
     /// <summary>A training step of <paramref name="config"/>'s detector on synthetic scenes at the mini size.</summary>

@@ -13,7 +13,7 @@ namespace Dupr.Core.Training;
 /// What every trainer sets up and does alike (detectron2's TrainerBase): the world and the split of the global batch, the
 /// run directory and its checkpoints, sharded loader options, SGD over the trainable parameters with their gradients
 /// averaged over the ranks, resuming, the training loop and its batch stream, and the end of each step (gradients
-/// averaged, loss terms averaged over the ranks and checked, the optimiser step), in the run's precision (the forward passes
+/// averaged, the optimiser step), in the run's precision (the forward passes
 /// under <see cref="Autocast"/>, fp16's loss scaling in <see cref="Backward"/> and <see cref="EndStep"/>). A trainer adds only
 /// its own: data, model, forward, state and exports.
 /// </summary>
@@ -129,19 +129,16 @@ public sealed class TrainerRun<TState> where TState : class
     }
 
     /// <summary>
-    /// The end of a step, after its backward passes: the gradients become their mean over the ranks, <paramref name="terms"/>
-    /// (this rank's means) become the means over the ranks of <paramref name="names"/>, a non-finite one stops the run, and
+    /// The end of a step, after its backward passes: the gradients become their mean over the ranks and
     /// <paramref name="optimizer"/> steps (under fp16 the gradients are unscaled first, and a step whose gradients overflowed
-    /// is skipped). Returns the averaged terms.
+    /// is skipped: fp16's one host read per step, as torch's GradScaler makes). The step's loss terms are checked later, when
+    /// the loop reads them.
     /// </summary>
-    public List<(string Name, double Value)> EndStep(TrainingStep step, OptimizerHelper optimizer, List<(string Name, double Value)> terms, IReadOnlyList<string> names)
+    public void EndStep(TrainingStep step, OptimizerHelper optimizer)
     {
         (_gradients ?? throw new InvalidOperationException("create the optimizer first")).Average();
-        var mean = World.MeanByName(terms, names);
-        step.EnsureFinite(mean);
         if (_scaler is null || _scaler.UnscaleAndUpdate(_trainable)) optimizer.step();
         else Log.Warn($"fp16 gradients overflowed at iteration {step.Iteration + 1}: step skipped, loss scale now {_scaler.Scale:G}");
-        return mean;
     }
 
     /// <summary>The metrics.csv columns of the last step: the all-reduce's (none in a world of one) and fp16's loss scale.</summary>

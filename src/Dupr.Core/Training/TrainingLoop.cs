@@ -11,6 +11,8 @@ namespace Dupr.Core.Training;
 /// The step loop both trainers share: stop on cancellation at a step boundary, set the scheduled learning rate on
 /// every parameter group, run the trainer's step in its own dispose scope, append a metrics.csv and TensorBoard row
 /// every log period, report progress with rate and ETA, write periodic checkpoints and a last one when it stops.
+/// The steps' values stay on the device until a log period or a checkpoint reads them all at once and checks them (a
+/// non-finite loss stops the run then, before any checkpoint holds its weights), so that a GPU step never waits for the host.
 /// </summary>
 public sealed class TrainingLoop
 {
@@ -61,10 +63,10 @@ public sealed class TrainingLoop
     {
         var solver = _options.Solver;
         long maxIter = solver.MaxIter;
-        var metrics = _metrics;
         var progress = new Progress(_options.Name, maxIter, "it", _start);
         string? lastCheckpoint = _resumedFrom;
-        IReadOnlyList<(string, double)> lastTerms = [];
+        IReadOnlyList<(string Name, double Value)> lastTerms = [];
+        var unread = new List<(long Iteration, StepReport Report)>();
         var clock = Stopwatch.StartNew();
         long iteration = _start;
         bool interrupted = false;
@@ -77,38 +79,83 @@ public sealed class TrainingLoop
                 interrupted = true;
                 break;
             }
+            double lr = LrSchedule.At(solver, _options.BaseLr, iteration);
             using (var scope = NewDisposeScope())
             {
-                double lr = LrSchedule.At(solver, _options.BaseLr, iteration);
                 foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
-                StepReport report;
                 try
                 {
-                    report = step(new TrainingStep(iteration, lastCheckpoint));
+                    var report = step(new TrainingStep(iteration));
+                    // The step's values outlive its scope until a log period or a checkpoint reads them.
+                    report.Terms.Values.DetachFromDisposeScope();
+                    report.Metrics?.Values.DetachFromDisposeScope();
+                    unread.Add((iteration, report));
                 }
                 catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
                 {
                     interrupted = true;
                     break;
                 }
-                iteration++;
-                lastTerms = report.Terms;
+            }
+            iteration++;
 
-                if (iteration % _options.LogPeriod == 0 || iteration == maxIter)
+            bool log = iteration % _options.LogPeriod == 0 || iteration == maxIter;
+            bool checkpoint = iteration % solver.CheckpointPeriod == 0 && iteration < maxIter;
+            if (log || checkpoint)
+            {
+                var extra = unread[^1].Report.Extra ?? [];
+                (lastTerms, var metrics) = Read(unread, lastCheckpoint);
+                if (log)
                 {
                     double rate = (iteration - _start) * _options.RateUnitsPerIteration / clock.Elapsed.TotalSeconds;
-                    var row = report.Terms.Concat([("lr", lr), (_options.RateColumn, rate)]).Concat(report.Extra ?? []).ToList();
-                    metrics?.Append(iteration, row);
+                    var row = lastTerms.Concat([("lr", lr), (_options.RateColumn, rate)]).Concat(metrics).Concat(extra).ToList();
+                    _metrics?.Append(iteration, row);
                     foreach (var (name, value) in row) Board?.add_scalar($"{_options.Name}/{name}", (float)value, (int)iteration);
                 }
-                progress.Report(iteration, string.Join(' ', report.Terms.Take(_options.ProgressTerms).Select(t => $"{t.Name}={t.Value:0.000}")) + $" lr={lr:G3}");
             }
-            if (iteration % solver.CheckpointPeriod == 0 && iteration < maxIter) lastCheckpoint = saveCheckpoint(iteration);
+            // Between log periods the line shows the last values read.
+            progress.Report(iteration, string.Join(' ', lastTerms.Take(_options.ProgressTerms).Select(t => $"{t.Name}={t.Value:0.000}")) + $" lr={lr:G3}");
+            if (checkpoint) lastCheckpoint = saveCheckpoint(iteration);
             afterStep?.Invoke(iteration);
         }
 
+        // The steps since the last read are checked before the last checkpoint is written.
+        if (unread.Count > 0) lastTerms = Read(unread, lastCheckpoint).Terms;
         lastCheckpoint = saveCheckpoint(iteration);
         return new TrainingLoopResult(iteration, interrupted, lastTerms, (iteration - _start) / Math.Max(1e-9, clock.Elapsed.TotalSeconds), lastCheckpoint);
+    }
+
+    /// <summary>
+    /// Reads the values of <paramref name="unread"/> steps in one host read, averages each step's terms over the ranks and
+    /// stops training at the first non-finite one (<see cref="LossGuard"/>); returns the last step's terms and metrics.
+    /// </summary>
+    static (IReadOnlyList<(string Name, double Value)> Terms, IReadOnlyList<(string Name, double Value)> Metrics) Read(
+        List<(long Iteration, StepReport Report)> unread, string? lastCheckpoint)
+    {
+        var tensors = unread.SelectMany(u => new[] { u.Report.Terms.Values, u.Report.Metrics?.Values }).OfType<Tensor>().ToList();
+        try
+        {
+            double[] values;
+            using (NewDisposeScope()) values = cat(tensors).cpu().ReadArray<double>();
+            var world = World.Current;
+            int at = 0;
+            IReadOnlyList<(string, double)> Take(DeviceScalars scalars) => scalars.Names.Select(name => (name, values[at++])).ToList();
+            IReadOnlyList<(string, double)> terms = [], metrics = [];
+            foreach (var (iteration, report) in unread)
+            {
+                terms = world.MeanByName(Take(report.Terms), report.TermNames);
+                LossGuard.EnsureFinite(terms, iteration, lastCheckpoint);
+                // Only the last step's metrics are logged.
+                var own = report.Metrics is null ? [] : Take(report.Metrics);
+                if (report.Metrics is not null && iteration == unread[^1].Iteration) metrics = world.MeanByName(own, report.MetricNames ?? report.Metrics.Names);
+            }
+            return (terms, metrics);
+        }
+        finally
+        {
+            foreach (var tensor in tensors) tensor.Dispose();
+            unread.Clear();
+        }
     }
 
     /// <summary>

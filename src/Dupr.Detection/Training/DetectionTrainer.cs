@@ -105,7 +105,7 @@ public sealed class DetectionTrainer
             Seeding.SeedAll(TrainingLoop.StepSeed(_options.Seed, step.Iteration));
             using var micro = new StepBatches<DetectionBatch>(batches, train.Accumulation);
             optimizer.zero_grad();
-            var terms = new List<(string Name, double Value)>();
+            var parts = new List<DeviceScalars>();
             foreach (DetectionBatch batch in micro.Batches)
             {
                 using var scope = NewDisposeScope();
@@ -113,15 +113,15 @@ public sealed class DetectionTrainer
                 Dictionary<string, Tensor> losses;
                 using (session.Autocast()) losses = model.Losses(ToDevice(batch));
                 var total = Detector.Total(losses);
-                // One read for the logs: the total and every term.
-                float[] values = HostReads.ReadScalars([total, .. losses.Values]);
-                terms.AddRange(losses.Keys.Select((name, i) => (name, (double)values[1 + i])).Prepend(("loss", values[0])));
+                // The total and every term, kept on the device for the log.
+                parts.Add(DeviceScalars.Stack(["loss", .. losses.Keys], [total, .. losses.Values]).MoveToOuterDisposeScope());
                 // Each micro-batch's losses (means over its images) weigh 1/accumulation: the step follows their mean gradient,
                 // as detectron2's follows the mean over its GPUs.
                 session.Backward(total);
             }
-            var mean = StepReport.MeanTerms(terms);
-            return new StepReport(session.EndStep(step, optimizer, mean, [.. mean.Select(t => t.Name)]), session.StepColumns);
+            session.EndStep(step, optimizer);
+            var terms = DeviceScalars.Mean(parts);
+            return new StepReport(terms, terms.Names, session.StepColumns);
         }
 
         void AfterStep(long iteration)

@@ -1,4 +1,5 @@
 using Dupr.Core.Data;
+using Dupr.Pretrain.Geometry;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,27 +15,18 @@ public sealed class TwoViewBatch : IBatch
     /// <summary>Second views [B, 3, S, S].</summary>
     public Tensor Views2 { get; }
 
-    /// <summary>Crop boxes of the first views [B, 4] float32.</summary>
-    public Tensor Boxes1 { get; }
+    /// <summary>Crop box (original-image pixels), size and flip of each first view: host values, so a step reads nothing back.</summary>
+    public IReadOnlyList<ViewFrame> Frames1 { get; }
 
-    /// <summary>Crop boxes of the second views [B, 4] float32.</summary>
-    public Tensor Boxes2 { get; }
-
-    /// <summary>Whether each first view is mirrored [B] bool.</summary>
-    public Tensor Flips1 { get; }
-
-    /// <summary>Whether each second view is mirrored [B] bool.</summary>
-    public Tensor Flips2 { get; }
-
-    /// <summary>Original image sizes [B, 2] int64 as (height, width).</summary>
-    public Tensor ImageSizes { get; }
+    /// <summary>Crop box, size and flip of each second view.</summary>
+    public IReadOnlyList<ViewFrame> Frames2 { get; }
 
     /// <summary>Dataset indices of the images.</summary>
     public IReadOnlyList<int> Indices { get; }
 
-    TwoViewBatch(Tensor views1, Tensor views2, Tensor boxes1, Tensor boxes2, Tensor flips1, Tensor flips2, Tensor sizes, int[] indices)
+    TwoViewBatch(Tensor views1, Tensor views2, IReadOnlyList<ViewFrame> frames1, IReadOnlyList<ViewFrame> frames2, int[] indices)
     {
-        (Views1, Views2, Boxes1, Boxes2, Flips1, Flips2, ImageSizes, Indices) = (views1, views2, boxes1, boxes2, flips1, flips2, sizes, indices);
+        (Views1, Views2, Frames1, Frames2, Indices) = (views1, views2, frames1, frames2, indices);
     }
 
     /// <summary>Number of samples.</summary>
@@ -47,20 +39,17 @@ public sealed class TwoViewBatch : IBatch
         var batch = new TwoViewBatch(
             stack(samples.Select(s => s.First.Pixels)),
             stack(samples.Select(s => s.Second.Pixels)),
-            Boxes(samples.Select(s => s.First)),
-            Boxes(samples.Select(s => s.Second)),
-            tensor(samples.Select(s => s.First.Flipped).ToArray()),
-            tensor(samples.Select(s => s.Second.Flipped).ToArray()),
-            tensor(samples.SelectMany(s => new long[] { s.Height, s.Width }).ToArray()).view(-1, 2),
+            [.. samples.Select(s => Frame(s.First))],
+            [.. samples.Select(s => Frame(s.Second))],
             samples.Select(s => s.Index).ToArray());
         scope.MoveToOuter(batch.Tensors);
         return batch;
     }
 
-    static Tensor Boxes(IEnumerable<AugmentedView> views) =>
-        tensor(views.SelectMany(v => new float[] { v.Box.X1, v.Box.Y1, v.Box.X2, v.Box.Y2 }).ToArray()).view(-1, 4);
+    static ViewFrame Frame(AugmentedView view) =>
+        new(new Box(view.Box.X1, view.Box.Y1, view.Box.X2, view.Box.Y2), (int)view.Pixels.shape[2], (int)view.Pixels.shape[1], view.Flipped);
 
-    public IEnumerable<Tensor> Tensors => [Views1, Views2, Boxes1, Boxes2, Flips1, Flips2, ImageSizes];
+    public IEnumerable<Tensor> Tensors => [Views1, Views2];
 
     public void Dispose()
     {

@@ -3,6 +3,7 @@ using Dupr.Pretrain.Geometry;
 using Dupr.Pretrain.Losses;
 using TorchSharp;
 using Dupr.Core.Distributed;
+using Dupr.Core.Training;
 using TorchSharp.Modules;
 using Dupr.Core.Runtime;
 using static Dupr.Core.Runtime.Scalars;
@@ -104,18 +105,19 @@ public sealed class DuprModel : nn.Module
             ? null
             : encoder_q.PatchLevels.ToDictionary(level => level,
                 level => encoder_q.PatchEmbedding(level, queryFeatures[level], regions.QueryRois, RoiSize(level), regions.QueryFlips!));
-        var (loss, lossValue, terms, accuracies) = ContrastLoss(imageQueries, keys.OwnImage, patchQueries, keys.OwnPatch, n, regions.Skipped, rng);
-        return new DuprOutput(loss, lossValue, terms, accuracies, keys.AllImage, keys.AllPatch, regions.Skipped);
+        var (loss, terms, accuracies) = ContrastLoss(imageQueries, keys.OwnImage, patchQueries, keys.OwnPatch, n, regions.Skipped, rng);
+        return new DuprOutput(loss, terms, accuracies, keys.AllImage, keys.AllPatch, regions.Skipped);
     }
 
     /// <summary>
     /// Eq. 2 from embeddings: each image level's queries [N, D] against their keys and that level's bank (eq. 8, the mean over
     /// the batch) and, when <paramref name="patchQueries"/> is given, each patch level's queries [K, S*S, D] of the K images
     /// whose views overlap against their keys and bank (eq. 7), weighted by K / <paramref name="images"/>; the terms weighted by
-    /// alpha and beta and summed. Returns the total, its value, each term's value and its contrastive top-1 accuracy (the
-    /// values in one host read). Forward and the speed benchmark (on random embeddings) both compute the loss here.
+    /// alpha and beta and summed. Returns the total, the values of the total ("loss") and of each term, and each term's
+    /// contrastive top-1 accuracy, the values on the device. Forward and the speed benchmark (on random embeddings) both
+    /// compute the loss here.
     /// </summary>
-    public (Tensor Loss, double LossValue, List<(string Name, double Value)> Terms, List<(string Name, double Value)> Accuracies) ContrastLoss(
+    public (Tensor Loss, DeviceScalars Terms, DeviceScalars Accuracies) ContrastLoss(
         IReadOnlyDictionary<string, Tensor> imageQueries, IReadOnlyDictionary<string, Tensor> imageKeys,
         IReadOnlyDictionary<string, Tensor>? patchQueries, IReadOnlyDictionary<string, Tensor> patchKeys, int images, int skipped, Random rng)
     {
@@ -150,10 +152,7 @@ public sealed class DuprModel : nn.Module
                 accuracies.Add(correct.mean());
             }
         }
-        // One read for the logs: the total, every term and every accuracy.
-        float[] values = HostReads.ReadScalars([loss, .. terms, .. accuracies]);
-        return (loss, values[0], names.Select((name, i) => (name, (double)values[1 + i])).ToList(),
-                names.Select((name, i) => (name, (double)values[1 + names.Count + i])).ToList());
+        return (loss, DeviceScalars.Stack(["loss", .. names], [loss, .. terms]), DeviceScalars.Stack(names, accuracies));
     }
 
     /// <summary>

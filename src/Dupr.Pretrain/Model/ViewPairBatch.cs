@@ -1,6 +1,5 @@
 using Dupr.Pretrain.Data;
 using Dupr.Pretrain.Geometry;
-using Dupr.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace Dupr.Pretrain.Model;
@@ -13,19 +12,6 @@ namespace Dupr.Pretrain.Model;
 public sealed record ViewPairBatch(Tensor Queries, Tensor Keys, IReadOnlyList<ViewFrame> QueryFrames, IReadOnlyList<ViewFrame> KeyFrames)
 {
     /// <summary>The loader's batch on <paramref name="device"/>: view 1 as queries, view 2 as keys.</summary>
-    public static ViewPairBatch From(TwoViewBatch batch, Device device)
-    {
-        int height = (int)batch.Views1.shape[2], width = (int)batch.Views1.shape[3];
-        return new ViewPairBatch(batch.Views1.to(device), batch.Views2.to(device),
-            Frames(batch.Boxes1, batch.Flips1, width, height), Frames(batch.Boxes2, batch.Flips2, width, height));
-    }
-
-    static List<ViewFrame> Frames(Tensor boxes, Tensor flips, int width, int height)
-    {
-        float[] b = boxes.ReadArray<float>();
-        bool[] f = flips.ReadArray<bool>();
-        return Enumerable.Range(0, f.Length)
-            .Select(i => new ViewFrame(new Box(b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]), width, height, f[i]))
-            .ToList();
-    }
+    public static ViewPairBatch From(TwoViewBatch batch, Device device) =>
+        new(batch.Views1.to(device), batch.Views2.to(device), batch.Frames1, batch.Frames2);
 }

@@ -105,16 +105,16 @@ public sealed class PretrainTrainer
                 outputs.Add(output);
                 stepSkipped += output.PairsWithoutOverlap;
             }
-            var terms = StepReport.MeanTerms(outputs.SelectMany(o => o.Terms));
-            terms.Insert(0, ("loss", outputs.Average(o => o.LossValue)));
-            terms = session.EndStep(step, optimizer, terms, lossNames);
+            session.EndStep(step, optimizer);
             optimizer.zero_grad();
             model.Enqueue(outputs, rng);
             stepSkipped = (int)world.AllReduceSum([stepSkipped])[0];
             skipped += stepSkipped;
-            var accuracies = world.MeanByName(StepReport.MeanTerms(outputs.SelectMany(o => o.Accuracies)), termNames).Select(a => (AccuracyPrefix + a.Name, a.Value));
+            var accuracies = DeviceScalars.Mean([.. outputs.Select(o => o.Accuracies)]);
             bool probe = train.ProbePeriod > 0 && (step.Iteration + 1) % train.ProbePeriod == 0 && world.IsMain;
-            return new StepReport(terms, [.. accuracies, ("no_overlap", stepSkipped), .. probe ? Probe(model) : [], .. session.StepColumns]);
+            return new StepReport(DeviceScalars.Mean([.. outputs.Select(o => o.Terms)]), lossNames,
+                [("no_overlap", stepSkipped), .. probe ? Probe(model) : [], .. session.StepColumns],
+                accuracies with { Names = [.. accuracies.Names.Select(name => AccuracyPrefix + name)] }, [.. termNames.Select(name => AccuracyPrefix + name)]);
         }
 
         string Save(long iteration)

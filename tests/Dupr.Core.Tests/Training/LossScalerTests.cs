@@ -20,7 +20,7 @@ public class LossScalerTests
         using var scope = NewDisposeScope();
         sgd.zero_grad();
         session.Backward(layer.call(ones(2, 3)).sum().mul(S(lossFactor)));
-        session.EndStep(new TrainingStep(0, null), sgd, [("loss", 1.0)], ["loss"]);
+        session.EndStep(new TrainingStep(0), sgd);
         return (layer.Weight.data<float>().ToArray(), session.StepColumns);
     }
 

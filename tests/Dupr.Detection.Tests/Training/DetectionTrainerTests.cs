@@ -52,6 +52,30 @@ public sealed class DetectionTrainerTests : IClassFixture<TinyWorld>
             ["AP", "AP50", "AP75"], rows: 3);
     }
 
+    // On a GPU every host read stalls the step. Between log periods a step reads only what the CPU kernels read of its boxes
+    // (RoIAlign and NMS: 5 for Faster R-CNN C4, DetectorTheories); the loop reads the logged values of the period's steps at once.
+    [Fact]
+    public void AStepReadsOnlyItsBoxesAndEachLogPeriodReadsTheLoggedValuesOnce()
+    {
+        using var temp = TestPaths.Temp();
+        var config = TinyWorld.Config(DatasetFormat.Voc, maxIter: 8);
+        config.Train.LogPeriod = 4;
+        config.Solver = config.Solver with { CheckpointPeriod = 100 };
+        var trainer = new DetectionTrainer(config, Options(temp.Path), CPU);
+        var counts = new List<long>();
+        trainer.StepCompleted += _ => counts.Add(HostReads.OnThisThread);
+        trainer.Run();
+
+        // Reads of steps 2..8; steps 4 and 8 end a log period.
+        var reads = counts.Zip(counts.Skip(1), (before, after) => after - before).ToList();
+        for (int i = 0; i < reads.Count; i++)
+        {
+            int step = i + 2, allowed = step % 4 == 0 ? 6 : 5;
+            Assert.True(reads[i] <= allowed, $"step {step}: {reads[i]} host reads, at most {allowed} allowed");
+        }
+        Assert.Equal([4.0, 8.0], MetricsCsv.Read(Path.Combine(temp.Path, "metrics.csv")).Select(r => r["iteration"]));
+    }
+
     [Fact]
     public void PreciseBnRecomputesTheStatisticsBeforeEachEvaluationAndAResumedRunRecomputesThemToo()
     {

@@ -14,6 +14,9 @@ public class TwoViewLoaderTests
         new(new TwoViewDataset(new UnlabeledImageFolder(folder, cache), new ViewTransform(ViewAugmentationOptions.MocoV2WithRandAugment(32))),
             TwoViewBatch.Collate, new DataLoaderOptions { BatchSize = 4, Workers = workers, Seed = 11, SkipBad = skipBad });
 
+    static float[] Values(Dupr.Pretrain.Geometry.ViewFrame frame) =>
+        [(float)frame.Crop.X1, (float)frame.Crop.Y1, (float)frame.Crop.X2, (float)frame.Crop.Y2, frame.Flipped ? 1 : 0];
+
     static List<float[]> Flatten(DataLoader<TwoViewSample, TwoViewBatch> loader, int epoch)
     {
         var result = new List<float[]>();
@@ -22,9 +25,10 @@ public class TwoViewLoaderTests
             using (torch.NewDisposeScope())
             {
                 Assert.Equal(new long[] { batch.Count, 3, 32, 32 }, batch.Views1.shape);
-                Assert.Equal(new long[] { batch.Count, 4 }, batch.Boxes2.shape);
-                result.Add([.. batch.Views1.data<float>(), .. batch.Views2.data<float>(), .. batch.Boxes1.data<float>(),
-                    .. batch.Boxes2.data<float>(), .. batch.Flips1.to_type(torch.ScalarType.Float32).data<float>(), .. batch.Indices.Select(i => (float)i)]);
+                Assert.Equal(batch.Count, batch.Frames2.Count);
+                Assert.All(batch.Frames1.Concat(batch.Frames2), frame => Assert.Equal((32, 32), (frame.Width, frame.Height)));
+                result.Add([.. batch.Views1.data<float>(), .. batch.Views2.data<float>(), .. batch.Frames1.Concat(batch.Frames2).SelectMany(Values),
+                    .. batch.Indices.Select(i => (float)i)]);
             }
         return result;
     }

@@ -28,7 +28,7 @@ public class DuprModelPrecisionTests
             using (Core.Modeling.Autocast.Enter(precision)) output = model.Forward(batch, new Random(0));
             output.Loss.backward();
             var norm = stack(model.QueryEncoder.parameters().Select(p => p.grad!.norm()).ToList()).norm();
-            return (output.LossValue, norm.item<float>());
+            return (output.Terms.Read()[0].Value, norm.item<float>());
         }
         var fp32 = Step(Core.Training.Precision.Fp32);
         foreach (var precision in new[] { Core.Training.Precision.Bf16, Core.Training.Precision.Fp16 })

@@ -70,6 +70,32 @@ public class PretrainTrainerTests : IClassFixture<PretrainTrainerTests.World>
                 Assert.True(Math.Abs(e[column] - a[column]) <= 1e-4 * Math.Max(1, Math.Abs(e[column])), $"iteration {e["iteration"]} {column}: {e[column]} vs {a[column]}");
     }
 
+    // On a GPU every host read stalls the step. Between log periods a step reads only what the CPU RoIAlign kernel reads of
+    // its boxes (4 per micro-batch, DuprModelTests); the loop reads the logged values of the period's steps at once.
+    [Fact]
+    public void AStepReadsOnlyItsBoxesAndEachLogPeriodReadsTheLoggedValuesOnce()
+    {
+        using var temp = TestPaths.Temp();
+        var config = Tiny(8);
+        config.Train.LogPeriod = 4;
+        config.Solver = config.Solver with { CheckpointPeriod = 100 };
+        var trainer = new PretrainTrainer(config, Options(temp.Path), CPU);
+        var counts = new List<long>();
+        trainer.StepCompleted += _ => counts.Add(HostReads.OnThisThread);
+        trainer.Run();
+
+        // Reads of steps 2..8; steps 4 and 8 end a log period.
+        var reads = counts.Zip(counts.Skip(1), (before, after) => after - before).ToList();
+        int boxes = 4 * config.Train.Accumulation;
+        for (int i = 0; i < reads.Count; i++)
+        {
+            int step = i + 2;
+            int allowed = step % 4 == 0 ? boxes + 1 : boxes;
+            Assert.True(reads[i] <= allowed, $"step {step}: {reads[i]} host reads, at most {allowed} allowed");
+        }
+        Assert.Equal([4.0, 8.0], MetricsCsv.Read(Path.Combine(temp.Path, "metrics.csv")).Select(r => r["iteration"]));
+    }
+
     [Fact]
     public void ExportsABackboneWithTorchvisionKeys()
     {
