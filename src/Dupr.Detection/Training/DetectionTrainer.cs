@@ -61,7 +61,7 @@ public sealed class DetectionTrainer
         DetectionTestSet? testSet = DetectionDatasets.Test(_config, _options.Data);
         // Under train.accumulation the loader gives micro-batches, accumulation of them per optimiser step.
         var loader = new DataLoader<DetectionSample, DetectionBatch>(data.Dataset,
-            samples => DetectionBatch.Collate(samples, _config.Input.SizeDivisibility), session.LoaderOptions(train.Workers));
+            samples => DetectionBatch.Collate(samples, _config.Input.SizeDivisibility, pinMemory: _device.type == DeviceType.CUDA), session.LoaderOptions(train.Workers));
         if (loader.BatchesPerEpoch < train.Accumulation)
             throw new DuprException($"--data {_options.Data}: {data.Dataset.Count} training images make no full batch of {train.BatchSize}");
         var solver = _config.Solver;
@@ -84,7 +84,7 @@ public sealed class DetectionTrainer
         }, optimizer, start);
         // Resuming a finished run redoes its final evaluation, so its eval.csv row goes first. Rank 0 evaluates for every rank.
         var evaluation = testSet is null || !world.IsMain ? null : new TrainingEvaluation(run, testSet, start < maxIter ? start : start - 1, loop.Board!, _device, train.Workers);
-        var preciseBn = new PreciseBn(_config.Test.PreciseBn, loader, _options.Seed, ToDevice);
+        var preciseBn = new PreciseBn(_config.Test.PreciseBn, loader, _options.Seed, ModelInput);
         // Every rank runs precise BN (SyncBN layers gather statistics from all of them); evaluations are rank 0's.
         bool PeriodicEvaluationDue(long iteration) => testSet != null && train.EvalPeriod > 0 && iteration % train.EvalPeriod == 0 && iteration < maxIter;
 
@@ -109,9 +109,9 @@ public sealed class DetectionTrainer
             foreach (DetectionBatch batch in micro.Batches)
             {
                 using var scope = NewDisposeScope();
-                // On another device the batch is copied there; this scope frees the copy.
+                // The batch is copied to the device and normalised there; this scope frees that input.
                 Dictionary<string, Tensor> losses;
-                using (session.Autocast()) losses = model.Losses(ToDevice(batch));
+                using (session.Autocast()) losses = model.Losses(ModelInput(batch));
                 var total = Detector.Total(losses);
                 // The total and every term, kept on the device for the log.
                 parts.Add(DeviceScalars.Stack(["loss", .. losses.Keys], [total, .. losses.Values]).MoveToOuterDisposeScope());
@@ -172,10 +172,6 @@ public sealed class DetectionTrainer
         }
     }
 
-    // On the CPU the batch itself, else a copy on the device, which the caller's dispose scope frees.
-    DetectionBatch ToDevice(DetectionBatch batch) => _device.type == DeviceType.CPU ? batch : MoveTo(batch);
-
-    DetectionBatch MoveTo(DetectionBatch batch) =>
-        DetectionBatch.Collate(batch.Samples.Select(s => s with { Image = s.Image.to(_device), Boxes = s.Boxes.to(_device), Classes = s.Classes.to(_device) }).ToList(),
-                               _config.Input.SizeDivisibility);
+    // The loader's uint8 batch as the model's normalised input on the device, in the caller's dispose scope.
+    DetectionBatch ModelInput(DetectionBatch batch) => batch.ModelInput(_config.Input.Normalization, _device);
 }

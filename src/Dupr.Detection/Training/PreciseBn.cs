@@ -16,7 +16,7 @@ namespace Dupr.Detection.Training;
 /// iteration, so a resumed run recomputes what the uninterrupted one did.
 /// </summary>
 public sealed class PreciseBn(PreciseBnSection settings, DataLoader<DetectionSample, DetectionBatch> trainingLoader, long seed,
-                              Func<DetectionBatch, DetectionBatch> toDevice)
+                              Func<DetectionBatch, DetectionBatch> modelInput)
 {
     bool _reportedNothingToDo;
 
@@ -34,7 +34,7 @@ public sealed class PreciseBn(PreciseBnSection settings, DataLoader<DetectionSam
         int preciseSeed = TrainingLoop.StepSeed(seed, -1 - iteration);
         Seeding.SeedAll(preciseSeed);
         var loader = trainingLoader.WithSeed(preciseSeed);
-        int layers = PreciseBatchNorm.Update(model, loader.Stream(0, cancellation), settings.NumIter, batch => model.Losses(toDevice(batch)));
+        int layers = PreciseBatchNorm.Update(model, loader.Stream(0, cancellation), settings.NumIter, batch => model.Losses(modelInput(batch)));
         Log.Info($"precise BN at iteration {iteration}: running statistics of {layers} BN layers averaged over {settings.NumIter} training batches");
     }
 }

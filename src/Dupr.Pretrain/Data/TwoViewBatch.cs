@@ -33,12 +33,23 @@ public sealed class TwoViewBatch : IBatch
     public int Count => Indices.Count;
 
     /// <summary>Stacks <paramref name="samples"/> into a batch (the loader's collate function); the inputs stay the caller's.</summary>
-    public static TwoViewBatch Collate(IReadOnlyList<TwoViewSample> samples)
+    public static TwoViewBatch Collate(IReadOnlyList<TwoViewSample> samples) => Collate(samples, pinMemory: false);
+
+    /// <summary>
+    /// Stacks <paramref name="samples"/> into a batch, the views in pinned (page-locked) host memory when <paramref name="pinMemory"/>
+    /// (for non-blocking copies to a GPU); the inputs stay the caller's.
+    /// </summary>
+    public static TwoViewBatch Collate(IReadOnlyList<TwoViewSample> samples, bool pinMemory)
     {
         using var scope = NewDisposeScope();
+        Tensor Views(Func<TwoViewSample, AugmentedView> view)
+        {
+            var views = stack(samples.Select(s => view(s).Pixels));
+            return pinMemory ? views.pin_memory() : views;
+        }
         var batch = new TwoViewBatch(
-            stack(samples.Select(s => s.First.Pixels)),
-            stack(samples.Select(s => s.Second.Pixels)),
+            Views(s => s.First),
+            Views(s => s.Second),
             [.. samples.Select(s => Frame(s.First))],
             [.. samples.Select(s => Frame(s.Second))],
             samples.Select(s => s.Index).ToArray());

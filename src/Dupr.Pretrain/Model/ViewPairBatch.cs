@@ -11,7 +11,7 @@ namespace Dupr.Pretrain.Model;
 /// <param name="KeyFrames">Crop box, size and flip of each view 2.</param>
 public sealed record ViewPairBatch(Tensor Queries, Tensor Keys, IReadOnlyList<ViewFrame> QueryFrames, IReadOnlyList<ViewFrame> KeyFrames)
 {
-    /// <summary>The loader's batch on <paramref name="device"/>: view 1 as queries, view 2 as keys.</summary>
+    /// <summary>The loader's batch on <paramref name="device"/>: view 1 as queries, view 2 as keys (copied without blocking the host: from pinned memory the copy runs asynchronously).</summary>
     public static ViewPairBatch From(TwoViewBatch batch, Device device) =>
-        new(batch.Views1.to(device), batch.Views2.to(device), batch.Frames1, batch.Frames2);
+        new(batch.Views1.to(device, non_blocking: true), batch.Views2.to(device, non_blocking: true), batch.Frames1, batch.Frames2);
 }

@@ -58,7 +58,8 @@ public sealed class PretrainTrainer
         var world = session.World;
         var folder = new UnlabeledImageFolder(_options.Data);
         var loader = new DataLoader<TwoViewSample, TwoViewBatch>(
-            new TwoViewDataset(folder, new ViewTransform(_config.Views)), TwoViewBatch.Collate, session.LoaderOptions(train.Workers, _options.SkipBad));
+            new TwoViewDataset(folder, new ViewTransform(_config.Views)), samples => TwoViewBatch.Collate(samples, pinMemory: _device.type == DeviceType.CUDA),
+            session.LoaderOptions(train.Workers, _options.SkipBad));
         int stepsPerEpoch = loader.BatchesPerEpoch / train.Accumulation;
         if (stepsPerEpoch == 0)
             throw new DuprException($"{_options.Data}: {folder.Count} images make no full batch of {train.BatchSize}");

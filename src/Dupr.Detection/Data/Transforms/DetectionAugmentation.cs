@@ -7,39 +7,37 @@ namespace Dupr.Detection.Data.Transforms;
 /// <summary>
 /// The detection input pipeline: resize (random short edge in training, fixed at test), random
 /// horizontal flip (training), boxes clipped to the image and empty ones dropped (detectron2's
-/// filter_empty_instances), then normalisation to the model's float input.
+/// filter_empty_instances). Images stay uint8: the batch is normalised on the model's device
+/// (<see cref="DetectionBatch.ModelInput"/>).
 /// </summary>
 public sealed class DetectionAugmentation
 {
     readonly ResizeShortestEdge _resize;
     readonly int? _testLength;
     readonly double _flipProbability;
-    readonly PixelNormalization _normalization;
 
-    DetectionAugmentation(ResizeShortestEdge resize, int? testLength, double flipProbability, PixelNormalization normalization)
+    DetectionAugmentation(ResizeShortestEdge resize, int? testLength, double flipProbability)
     {
         _resize = resize;
         _testLength = testLength;
         _flipProbability = flipProbability;
-        _normalization = normalization;
     }
 
     /// <summary>The training pipeline of <paramref name="options"/>.</summary>
     public static DetectionAugmentation ForTraining(DetectionTransformOptions options) =>
-        new(new ResizeShortestEdge(options.MinSizeTrain, options.MaxSizeTrain, options.MinSizeTrainSampling), null, options.FlipProbability, options.Normalization);
+        new(new ResizeShortestEdge(options.MinSizeTrain, options.MaxSizeTrain, options.MinSizeTrainSampling), null, options.FlipProbability);
 
     /// <summary>The deterministic test pipeline of <paramref name="options"/>.</summary>
     public static DetectionAugmentation ForTest(DetectionTransformOptions options) =>
-        new(new ResizeShortestEdge([options.MinSizeTest], options.MaxSizeTest), options.MinSizeTest, 0, options.Normalization);
+        new(new ResizeShortestEdge([options.MinSizeTest], options.MaxSizeTest), options.MinSizeTest, 0);
 
-    /// <summary>Transforms a decoded sample (uint8 image) into the model's input, randomness from <paramref name="rng"/>.</summary>
+    /// <summary>Transforms a decoded sample (uint8 image, uint8 out), randomness from <paramref name="rng"/>.</summary>
     public DetectionSample Apply(DetectionSample sample, SampleRng rng)
     {
         using var scope = NewDisposeScope();
         DetectionSample resized = _testLength is int length ? _resize.Apply(sample, length) : _resize.Apply(sample, rng);
         DetectionSample flipped = _flipProbability > 0 ? DetectionFlip.Apply(resized, _flipProbability, rng) : resized;
-        DetectionSample kept = DropEmpty(flipped);
-        var result = kept with { Image = _normalization.Apply(kept.Image) };
+        DetectionSample result = DropEmpty(flipped);
         scope.MoveToOuter(result.Tensors);
         return result;
     }

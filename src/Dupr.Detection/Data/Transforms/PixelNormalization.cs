@@ -22,7 +22,7 @@ public sealed record PixelNormalization(IReadOnlyList<float> Mean, IReadOnlyList
     /// <summary>torchvision / PyTorch ImageNet weights (and MoCo/DUPR backbones): RGB, ImageNet mean and std.</summary>
     public static PixelNormalization Torchvision { get; } = new([123.675f, 116.280f, 103.530f], [58.395f, 57.120f, 57.375f], ChannelOrder.Rgb);
 
-    /// <summary>The float [3, H, W] model input for <paramref name="image"/> (uint8 or float in 0-255, RGB); mean and std are in the target order.</summary>
+    /// <summary>The float [3, H, W] (or [N, 3, H, W]) model input for <paramref name="image"/> (uint8 or float in 0-255, RGB); mean and std are in the target order.</summary>
     public Tensor Apply(Tensor image)
     {
         using var scope = NewDisposeScope();

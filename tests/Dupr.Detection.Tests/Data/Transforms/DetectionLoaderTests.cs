@@ -44,7 +44,8 @@ public class DetectionLoaderTests
         var result = new List<float[]>();
         foreach (DetectionBatch batch in loader.Epoch(epoch))
             using (batch)
-                result.Add([.. batch.Images.data<float>(), .. batch.Samples.SelectMany(s => s.Boxes.data<float>().ToArray())]);
+            using (NewDisposeScope())
+                result.Add([.. batch.Images.to_type(ScalarType.Float32).data<float>(), .. batch.Samples.SelectMany(s => s.Boxes.data<float>().ToArray())]);
         return result;
     }
 

@@ -64,7 +64,7 @@ public class DetectionTransformTests
     }
 
     [Fact]
-    public void TrainingPipelineDropsEmptyBoxesAndNormalises()
+    public void TrainingPipelineDropsEmptyBoxesAndKeepsUint8Pixels()
     {
         using var scope = NewDisposeScope();
         var options = new DetectionTransformOptions { MinSizeTrain = [80], MaxSizeTrain = 1000, FlipProbability = 1 };
@@ -76,11 +76,42 @@ public class DetectionTransformTests
         Assert.Single(output.Polygons!);
         Assert.Equal(new long[] { 1, 80, 120 }, output.Masks!.shape);
         Assert.Equal([true], output.Difficult!.data<bool>().ToArray());
-        Assert.Equal(ScalarType.Float32, output.Image.dtype);
-        // Black is -mean/std, white (255 - mean)/std.
-        Assert.Equal(-123.675f / 58.395f, output.Image[0, 0, 0].item<float>(), 1e-5f);
-        Assert.Equal((255 - 123.675f) / 58.395f, output.Image[0, 30, 80].item<float>(), 1e-5f);
+        Assert.Equal(ScalarType.Byte, output.Image.dtype); // normalised on the model's device (ModelInput)
+        Assert.Equal(0, output.Image[0, 0, 0].item<byte>());
+        Assert.Equal(255, output.Image[0, 30, 80].item<byte>());
         Assert.Equal(42, output.ImageId);
+    }
+
+    [Fact]
+    public void ModelInputNormalisesAsEachImageWasNormalisedBeforeBatchingAndPadsWithZero()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator(3);
+        DetectionSample Make(int h, int w) => new()
+        {
+            Image = randint(0, 256, [3, h, w], dtype: ScalarType.Int32, generator: generator).to_type(ScalarType.Byte),
+            Boxes = tensor(new float[] { 1, 2, 5, 6 }).view(1, 4),
+            Classes = tensor(new long[] { 1 }),
+        };
+        DetectionSample[] inputs = [Make(50, 70), Make(64, 33)];
+        using DetectionBatch batch = DetectionBatch.Collate(inputs);
+        foreach (var normalization in new[] { PixelNormalization.Torchvision, PixelNormalization.Detectron2Msra })
+        {
+            var input = batch.ModelInput(normalization, CPU);
+            Assert.Equal(ScalarType.Float32, input.Images.dtype);
+            Assert.Equal(new long[] { 2, 3, 64, 96 }, input.Images.shape);
+            // The same values, bit for bit, as normalising each image and padding the floats with zeros.
+            for (int i = 0; i < 2; i++)
+            {
+                var expected = zeros(3, 64, 96);
+                expected.narrow(1, 0, inputs[i].Height).narrow(2, 0, inputs[i].Width).copy_(normalization.Apply(inputs[i].Image));
+                Assert.Equal(expected.data<float>().ToArray(), input.Images[i].contiguous().data<float>().ToArray());
+                Assert.Equal(inputs[i].Boxes.data<float>().ToArray(), input.Samples[i].Boxes.data<float>().ToArray());
+            }
+            Assert.Equal(new long[] { 3, 64, 33 }, input.Samples[1].Image.shape);
+        }
+        Assert.Equal(ScalarType.Byte, batch.Images.dtype); // the loader's batch is left as it was
+        Assert.Throws<InvalidOperationException>(() => batch.ModelInput(PixelNormalization.Torchvision, CPU).ModelInput(PixelNormalization.Torchvision, CPU));
     }
 
     [Fact]
