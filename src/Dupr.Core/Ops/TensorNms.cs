@@ -21,6 +21,9 @@ internal static class TensorNms
     /// <summary>Boxes per block: a [Block, Block] IoU matrix per Cluster-NMS pass.</summary>
     const int Block = 1024;
 
+    /// <summary>Cluster-NMS passes between two checks for the fixed point.</summary>
+    const int PassesPerCheck = 4;
+
     /// <summary>Kept indices, int64, in decreasing score order (ties: lower index first); <paramref name="groups"/> limits suppression to equal groups.</summary>
     public static Tensor Run(Tensor boxes, Tensor scores, Tensor? groups, double iouThreshold)
     {
@@ -49,11 +52,17 @@ internal static class TensorNms
             }
             var above = Overlaps(rows, rowArea, rowGroup, rows, rowArea, rowGroup, threshold).triu(1); // [i, j]: i outranks j and overlaps it
             var verdict = alive;
+            // Passes come in groups between checks: each check is a host read (on a GPU, a wait for the device), and a pass
+            // after the fixed point changes nothing.
             while (true)
             {
-                var next = above.logical_and(verdict.unsqueeze(1)).any(0).logical_not().logical_and(alive);
-                if (next.eq(verdict).all().ReadItem<bool>()) break;
-                verdict = next;
+                var previous = verdict;
+                for (int pass = 0; pass < PassesPerCheck; pass++)
+                {
+                    previous = verdict;
+                    verdict = above.logical_and(verdict.unsqueeze(1)).any(0).logical_not().logical_and(alive);
+                }
+                if (verdict.eq(previous).all().ReadItem<bool>()) break;
             }
             keep.narrow(0, start, length).copy_(verdict);
         }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
@@ -10,6 +11,8 @@ namespace Dupr.Detection.Modeling;
 public sealed class AnchorGenerator
 {
     private readonly Tensor[] cellAnchors;
+    // The cell anchors copied once to each other device they are asked on: a copy per step would wait for the device.
+    private readonly Dictionary<string, Tensor[]> cellAnchorsOnDevice = [];
 
     /// <summary>
     /// Anchors of <paramref name="sizes"/>[i] x <paramref name="aspectRatios"/>[i] on the level of stride
@@ -78,10 +81,19 @@ public sealed class AnchorGenerator
             var x = grid[1].reshape(-1);
             var y = grid[0].reshape(-1);
             var shifts = stack([x, y, x, y], 1);
-            var anchors = shifts.view(-1, 1, 4).add(cellAnchors[i].to(device ?? CPU).view(1, -1, 4), One).reshape(-1, 4);
+            var anchors = shifts.view(-1, 1, 4).add(CellAnchorsOn(device)[i].view(1, -1, 4), One).reshape(-1, 4);
             result[i] = scope.MoveToOuter(anchors);
         }
         return result;
+    }
+
+    private Tensor[] CellAnchorsOn(Device? device)
+    {
+        if (device is null || device.type == DeviceType.CPU) return cellAnchors;
+        string key = device.ToString();
+        if (!cellAnchorsOnDevice.TryGetValue(key, out var copies))
+            cellAnchorsOnDevice[key] = copies = [.. cellAnchors.Select(c => c.to(device).DetachFromDisposeScope())];
+        return copies;
     }
 
     private static Tensor CellAnchors(IReadOnlyList<double> sizes, IReadOnlyList<double> ratios)

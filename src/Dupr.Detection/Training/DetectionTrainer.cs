@@ -61,7 +61,9 @@ public sealed class DetectionTrainer
         DetectionTestSet? testSet = DetectionDatasets.Test(_config, _options.Data);
         // Under train.accumulation the loader gives micro-batches, accumulation of them per optimiser step.
         var loader = new DataLoader<DetectionSample, DetectionBatch>(data.Dataset,
-            samples => DetectionBatch.Collate(samples, _config.Input.SizeDivisibility, pinMemory: _device.type == DeviceType.CUDA), session.LoaderOptions(train.Workers));
+            samples => DetectionBatch.Collate(samples, _config.Input.SizeDivisibility, pinMemory: _device.type == DeviceType.CUDA,
+                                              bitmapMasks: _device.type != DeviceType.CPU && _config.Architecture.PredictsMasks()),
+            session.LoaderOptions(train.Workers));
         if (loader.BatchesPerEpoch < train.Accumulation)
             throw new DuprException($"--data {_options.Data}: {data.Dataset.Count} training images make no full batch of {train.BatchSize}");
         var solver = _config.Solver;

@@ -39,6 +39,23 @@ public class TensorNmsTests
     }
 
     [Fact]
+    public void AChainThatNeedsManyPassesIsExactAndChecksItsFixedPointOncePerFourPasses()
+    {
+        using var scope = NewDisposeScope();
+        // Boxes 10 wide, 3 apart: each overlaps its neighbours (IoU 7/13) and nothing further (4/16). Greedy keeps every
+        // other box; Cluster-NMS settles one box per pass, so 24 boxes take about 24 passes.
+        const int count = 24;
+        var boxes = tensor(Enumerable.Range(0, count).SelectMany(i => new float[] { 3 * i, 0, 3 * i + 10, 10 }).ToArray()).view(count, 4);
+        var scores = tensor(Enumerable.Range(0, count).Select(i => 1f - i / 100f).ToArray());
+        long before = Dupr.Core.Runtime.HostReads.OnThisThread;
+        long[] kept = TensorNms.Run(boxes, scores, null, 0.5).data<long>().ToArray();
+        long reads = Dupr.Core.Runtime.HostReads.OnThisThread - before;
+        Assert.Equal(Enumerable.Range(0, count / 2).Select(i => 2L * i).ToArray(), kept);
+        Assert.Equal(Nms.Apply(boxes, scores, 0.5).data<long>().ToArray(), kept);
+        Assert.True(reads <= count / 4 + 1, $"{reads} host reads for {count} passes");
+    }
+
+    [Fact]
     public void GroupsSuppressOnlyWithinThemselvesAsTheKernelDoes()
     {
         using var scope = NewDisposeScope();

@@ -74,4 +74,34 @@ public class MaskTargetsTests
         var error = Assert.Throws<DuprException>(() => MaskTargets.Create(boxOnly, box, tensor(new long[] { 0 }), 2));
         Assert.Contains("image 7", error.Message);
     }
+
+    [Fact]
+    public void PolygonsRasteriseIntoImageBitmapsThatGiveTheSameTargetsUpToTheEdges()
+    {
+        using var scope = NewDisposeScope();
+        // A triangle and a two-ring instance on a 40 x 60 image.
+        var polygons = new[]
+        {
+            new InstancePolygons([new double[] { 4, 4, 36, 8, 12, 36 }]),
+            new InstancePolygons([new double[] { 30, 2, 58, 2, 58, 20, 30, 20 }, new double[] { 40, 24, 50, 24, 50, 38, 40, 38 }]),
+        };
+        var bitmaps = InstancePolygons.Bitmaps(polygons, 40, 60);
+        Assert.Equal([2L, 40, 60], bitmaps.shape);
+        Assert.Equal(ScalarType.Byte, bitmaps.dtype);
+        // The image-wide raster is the polygon's own over the whole image.
+        Assert.Equal(polygons[1].Rasterize(40, 60), bitmaps[1].contiguous().data<byte>().ToArray());
+        Assert.Equal(18 * 28 + 10 * 14, bitmaps[1].sum().item<long>()); // pixel centres inside the two rectangles
+
+        // The device path (bitmaps cut by RoIAlign, detectron2's bitmask format) against the exact polygon crop.
+        var boxes = tensor(new float[] { 2, 2, 38, 38, 28, 0, 60, 40, 6, 6, 30, 30 }).view(3, 4);
+        var instances = tensor(new long[] { 0, 1, 0 });
+        var fromPolygons = MaskTargets.FromPolygons(polygons, boxes, instances, 28);
+        var fromBitmaps = MaskTargets.FromBitmaps(bitmaps, boxes, instances, 28);
+        for (int i = 0; i < 3; i++)
+        {
+            double intersection = fromPolygons[i].mul(fromBitmaps[i]).sum().item<float>();
+            double union = fromPolygons[i].add(fromBitmaps[i], Dupr.Core.Runtime.Scalars.One).clamp_max(Dupr.Core.Runtime.Scalars.S(1)).sum().item<float>();
+            Assert.True(intersection / union > 0.9, $"target {i}: IoU {intersection / union:0.000}");
+        }
+    }
 }

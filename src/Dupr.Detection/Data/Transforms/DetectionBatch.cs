@@ -25,9 +25,11 @@ public sealed class DetectionBatch : IBatch
 
     /// <summary>
     /// Pads and stacks <paramref name="samples"/> into a batch, in pinned (page-locked) host memory when <paramref name="pinMemory"/>
-    /// (for non-blocking copies to a GPU); the inputs stay the caller's.
+    /// (for non-blocking copies to a GPU); with <paramref name="bitmapMasks"/> each sample's instance polygons are also
+    /// rasterised into image-size bitmaps (for Mask R-CNN on a GPU: its mask targets are then cut there, MaskTargets).
+    /// The inputs stay the caller's.
     /// </summary>
-    public static DetectionBatch Collate(IReadOnlyList<DetectionSample> samples, int sizeDivisibility = 32, bool pinMemory = false)
+    public static DetectionBatch Collate(IReadOnlyList<DetectionSample> samples, int sizeDivisibility = 32, bool pinMemory = false, bool bitmapMasks = false)
     {
         if (samples.Count == 0) throw new ArgumentException("cannot batch zero samples", nameof(samples));
         if (sizeDivisibility < 1) throw new ArgumentOutOfRangeException(nameof(sizeDivisibility), sizeDivisibility, "must be at least 1");
@@ -44,7 +46,9 @@ public sealed class DetectionBatch : IBatch
             DetectionSample s = samples[i];
             Tensor view = images[i].narrow(1, 0, s.Height).narrow(2, 0, s.Width);
             view.copy_(s.Image);
-            kept.Add(s with { Image = view, Boxes = s.Boxes.alias(), Classes = s.Classes.alias(), Masks = s.Masks?.alias(), Difficult = s.Difficult?.alias() });
+            Tensor? masks = bitmapMasks && s.Masks is null && s.Polygons is { } polygons ? InstancePolygons.Bitmaps(polygons, s.Height, s.Width) : s.Masks?.alias();
+            if (pinMemory && masks is not null) masks = masks.pin_memory();
+            kept.Add(s with { Image = view, Boxes = s.Boxes.alias(), Classes = s.Classes.alias(), Masks = masks, Difficult = s.Difficult?.alias() });
         }
         var batch = new DetectionBatch(images, kept.Select(s => (s.Height, s.Width)).ToList(), kept);
         scope.MoveToOuter(batch.Tensors);

@@ -1,7 +1,7 @@
 using Dupr.Core.Ops;
 using Dupr.Core.Runtime;
 using Dupr.Detection.Data;
-using Dupr.Detection.Masks;
+using TorchSharp;
 using static Dupr.Core.Runtime.Scalars;
 using static TorchSharp.torch;
 
@@ -15,11 +15,15 @@ public static class MaskTargets
 {
     /// <summary>
     /// Targets [F, M, M] float32 on the device of <paramref name="boxes"/> [F, 4] for the instances
-    /// <paramref name="gtIndices"/> [F] of <paramref name="target"/>, from its polygons, else from its bitmap masks.
+    /// <paramref name="gtIndices"/> [F] of <paramref name="target"/>. On the CPU from its polygons where it has them (detectron2's
+    /// default polygon format, the exact crop), else from its bitmap masks; on another device from its bitmaps where it has
+    /// them (detectron2's bitmask format: RoIAlign there, nothing read back; the loader rasterises polygons into bitmaps
+    /// for such runs, <see cref="InstancePolygons.Bitmaps"/>).
     /// </summary>
     public static Tensor Create(DetectionSample target, Tensor boxes, Tensor gtIndices, int size)
     {
-        if (target.Polygons is { } polygons) return FromPolygons(polygons, boxes, gtIndices, size);
+        bool onCpu = boxes.device_type == DeviceType.CPU;
+        if (target.Polygons is { } polygons && (onCpu || target.Masks is null)) return FromPolygons(polygons, boxes, gtIndices, size);
         if (target.Masks is { } masks) return FromBitmaps(masks, boxes, gtIndices, size);
         throw new DuprException($"Mask R-CNN trains on instance masks, but image {target.ImageId} ({target.FileName ?? "no file"}) has neither polygons nor bitmaps");
     }
@@ -52,9 +56,7 @@ public static class MaskTargets
     {
         double scaleX = size / Math.Max(x1 - x0, 0.1);
         double scaleY = size / Math.Max(y1 - y0, 0.1);
-        var rings = polygons.Map((x, y) => ((x - x0) * scaleX, (y - y0) * scaleY)).Rings;
-        var parts = rings.Select(r => PolygonRasterizer.FromPolygon(r, size, size)).ToList();
-        return parts.Count == 0 ? new byte[size * size] : RleMerge.Merge(parts).ToRowMajor();
+        return polygons.Map((x, y) => ((x - x0) * scaleX, (y - y0) * scaleY)).Rasterize(size, size);
     }
 
     /// <summary>

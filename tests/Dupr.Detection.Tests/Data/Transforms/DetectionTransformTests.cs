@@ -83,6 +83,26 @@ public class DetectionTransformTests
     }
 
     [Fact]
+    public void CollateRasterisesPolygonsIntoBitmapsOnlyWhenAskedAndKeepsExistingBitmaps()
+    {
+        using var scope = NewDisposeScope();
+        InstancePolygons square = new([new double[] { 2, 2, 6, 2, 6, 6, 2, 6 }]);
+        DetectionSample withPolygons = new()
+        {
+            Image = zeros([3, 8, 10], ScalarType.Byte), Boxes = tensor(new float[] { 2, 2, 6, 6 }).view(1, 4), Classes = tensor(new long[] { 1 }),
+            Polygons = [square],
+        };
+        DetectionSample withBitmaps = withPolygons with { Polygons = null, Masks = ones([1, 8, 10], ScalarType.Byte) };
+
+        using var plain = DetectionBatch.Collate([withPolygons]);
+        Assert.Null(plain.Samples[0].Masks);
+        using var bitmaps = DetectionBatch.Collate([withPolygons, withBitmaps], bitmapMasks: true);
+        Assert.Equal([1L, 8, 10], bitmaps.Samples[0].Masks!.shape);
+        Assert.Equal(16, bitmaps.Samples[0].Masks!.sum().item<long>());
+        Assert.Equal(80, bitmaps.Samples[1].Masks!.sum().item<long>());
+    }
+
+    [Fact]
     public void ModelInputNormalisesAsEachImageWasNormalisedBeforeBatchingAndPadsWithZero()
     {
         using var scope = NewDisposeScope();
