@@ -81,27 +81,8 @@ public class DetectorTheories(ITestOutputHelper output)
         using var batch = DetectionBatch.Collate(SyntheticScenes.Create(2, 64, 2, seed: 2));
         using var model = Create(architecture, 2, keepEveryCandidate: true);
         model.train();
-        (double Loss, double GradNorm) Step(Core.Training.Precision precision)
-        {
-            using var scope = NewDisposeScope();
-            model.zero_grad();
-            manual_seed(9);
-            Tensor total;
-            using (Autocast.Enter(precision)) total = Detector.Total(model.Losses(batch));
-            total.backward();
-            var norm = stack(model.parameters().Where(p => p.grad is not null).Select(p => p.grad!.norm()).ToList()).norm();
-            return (total.item<float>(), norm.item<float>());
-        }
-        var fp32 = Step(Core.Training.Precision.Fp32);
-        foreach (var precision in new[] { Core.Training.Precision.Bf16, Core.Training.Precision.Fp16 })
-        {
-            var low = Step(precision);
-            double lossError = Math.Abs(low.Loss - fp32.Loss) / fp32.Loss, gradError = Math.Abs(low.GradNorm - fp32.GradNorm) / fp32.GradNorm;
-            output.WriteLine($"{architecture} {precision}: loss {low.Loss:G6} vs {fp32.Loss:G6} ({lossError:E1}), gradient norm {low.GradNorm:G6} vs {fp32.GradNorm:G6} ({gradError:E1})");
-            Assert.True(low.Loss != fp32.Loss, $"{precision} gave float32's loss exactly: the region changed nothing");
-            double tolerance = precision == Core.Training.Precision.Bf16 ? bf16Tolerance : fp16Tolerance;
-            Assert.True(lossError < tolerance && gradError < tolerance, $"{architecture} {precision}: loss off by {lossError:P2}, gradient norm by {gradError:P2}");
-        }
+        LowPrecisionStep.AssertCloseToFloat32(model, () => Detector.Total(model.Losses(batch)),
+            () => model.parameters().Where(p => p.grad is not null).Select(p => p.grad!), bf16Tolerance, fp16Tolerance, architecture.ToString(), output.WriteLine);
     }
 
     // Host reads of one training step (forward, backward, optimiser step) of two images on the CPU, where RoIAlign and NMS
