@@ -11,6 +11,9 @@
 #   4. dupr bench pretrain at the paper recipe (ResNet-50, 224 px, batch 256; --quick: 16, cpu: 4), on cuda again in bf16
 #      (train.precision), and at the mini one
 #   5. dupr bench detect for each mini detector
+#   6. the trainers themselves, briefly, on a small synthetic world: a 4-step DUPR pre-training and a 10-iteration Mask R-CNN
+#      FPN fine-tuning with its final evaluation (their loaders, pinned on a GPU; the model input made on the device; mask
+#      targets cut there from bitmaps; logged values read once per log period; checkpoints)
 # --device cpu runs the same steps on the CPU (step 3 then compares the CPU with itself): the kit's own test.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,7 +23,7 @@ while [ $# -gt 0 ]; do
     --device) device="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --quick) quick=1; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "run.sh: error: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -93,6 +96,14 @@ for c in voc_faster_rcnn_r18_c4_mini voc_faster_rcnn_r18_fpn_mini coco_mask_rcnn
   step "detect_$c" bench detect --device "$device" --config "configs/detection/$c.json" --output "$out/detect_$c.csv"
 done
 
+world="$out/world"
+rm -rf "$out/run-pretrain" "$out/run-finetune"
+step world data synth --out "$world" --train 16 --val 8 --unlabeled 256 --force
+step run_pretrain pretrain --device "$device" --config configs/pretrain/dupr_r18_mini.json --data "$world/unlabeled" --output "$out/run-pretrain" \
+  --set solver.max_iter=4 --set train.log_period=2 --set train.probe_period=0
+step run_finetune finetune --device "$device" --config configs/detection/coco_mask_rcnn_r18_fpn_mini.json --data "$world" --output "$out/run-finetune" \
+  --set solver.max_iter=10 --set train.log_period=5 --set train.eval_period=0
+
 # One JSON with everything: the build, each step's exit code and time, dupr env's rows, the device agreement and the timing CSVs.
 python3 - "$out" "$device" "$build" "$paper_batch" "${status[@]}" <<'PY'
 import csv, json, os, sys
@@ -106,7 +117,9 @@ report = {"device": device, "build": build, "paper_pretrain_batch": paper_batch,
           "devices": json.load(open(os.path.join(out, "devices.json"))) if os.path.exists(os.path.join(out, "devices.json")) else None,
           "pretrain_paper": rows("pretrain_paper.csv"),
           "pretrain_paper_bf16": rows("pretrain_paper_bf16.csv"), "pretrain_mini": rows("pretrain_mini.csv"),
-          "detect": {f[len("detect_"):-4]: rows(f) for f in sorted(os.listdir(out)) if f.startswith("detect_") and f.endswith(".csv")}}
+          "detect": {f[len("detect_"):-4]: rows(f) for f in sorted(os.listdir(out)) if f.startswith("detect_") and f.endswith(".csv")},
+          "run_pretrain_metrics": rows("run-pretrain/metrics.csv"), "run_finetune_metrics": rows("run-finetune/metrics.csv"),
+          "run_finetune_evaluation": json.load(open(os.path.join(out, "run-finetune/metrics.json"))) if os.path.exists(os.path.join(out, "run-finetune/metrics.json")) else None}
 tmp = os.path.join(out, "gpu-kit.json.tmp")
 json.dump(report, open(tmp, "w"), indent=1)
 os.replace(tmp, os.path.join(out, "gpu-kit.json"))
