@@ -101,7 +101,7 @@ public sealed class TrainingLoop
 
             bool log = iteration % _options.LogPeriod == 0 || iteration == maxIter;
             bool checkpoint = iteration % solver.CheckpointPeriod == 0 && iteration < maxIter;
-            if (log || checkpoint)
+            if (log || checkpoint || (_options.ReadAfter?.Invoke(iteration) ?? false))
             {
                 var extra = unread[^1].Report.Extra ?? [];
                 (lastTerms, var metrics) = Read(unread, lastCheckpoint);

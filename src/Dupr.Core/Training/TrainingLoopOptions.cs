@@ -21,6 +21,12 @@ public sealed record TrainingLoopOptions
     /// <summary>Units of <see cref="RateColumn"/> per iteration: the batch size for images/s, 1 for iterations/s.</summary>
     public double RateUnitsPerIteration { get; init; } = 1;
 
+    /// <summary>
+    /// Iterations after which the loop also reads and checks the steps' values before the after-step work (besides log
+    /// periods and checkpoints): e.g. a periodic evaluation, which must not score weights a non-finite loss has broken.
+    /// </summary>
+    public Func<long, bool>? ReadAfter { get; init; }
+
     /// <summary>How many loss terms (the total first) the progress line shows.</summary>
     public int ProgressTerms { get; init; } = 1;
 }

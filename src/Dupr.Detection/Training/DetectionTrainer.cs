@@ -80,15 +80,17 @@ public sealed class DetectionTrainer
         string microBatches = train.Accumulation > 1 || world.Size > 1 ? $" ({session.BatchLayout})" : "";
         Log.Info($"fine-tuning on {data.Description}: {data.Dataset.Count} images, batch {train.BatchSize}{microBatches}, {maxIter} iterations, base lr {baseLr:G4}, device {_device}");
 
+        // Evaluations (and their precise BN) after these iterations; the loop checks the steps' values before them.
+        bool PeriodicEvaluationDue(long iteration) => testSet != null && train.EvalPeriod > 0 && iteration % train.EvalPeriod == 0 && iteration < maxIter;
         var loop = session.Loop(new TrainingLoopOptions
         {
             Name = "finetune", Solver = solver, BaseLr = baseLr, LogPeriod = train.LogPeriod, RateColumn = "iterations_per_s",
+            ReadAfter = PeriodicEvaluationDue,
         }, optimizer, start);
         // Resuming a finished run redoes its final evaluation, so its eval.csv row goes first. Rank 0 evaluates for every rank.
         var evaluation = testSet is null || !world.IsMain ? null : new TrainingEvaluation(run, testSet, start < maxIter ? start : start - 1, loop.Board!, _device, train.Workers);
         var preciseBn = new PreciseBn(_config.Test.PreciseBn, loader, _options.Seed, ModelInput);
         // Every rank runs precise BN (SyncBN layers gather statistics from all of them); evaluations are rank 0's.
-        bool PeriodicEvaluationDue(long iteration) => testSet != null && train.EvalPeriod > 0 && iteration % train.EvalPeriod == 0 && iteration < maxIter;
 
         // Precise BN (when on) and then, unless it is already recorded, the evaluation after `iteration` steps.
         void PeriodicEvaluation(long iteration, bool recorded)

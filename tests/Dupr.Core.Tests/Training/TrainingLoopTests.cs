@@ -15,19 +15,20 @@ public class TrainingLoopTests
     // A step's report as a trainer makes it: the loss and one more term, on the device.
     static StepReport Report(double loss) => new(DeviceScalars.Stack(["loss", "term"], [tensor(loss), tensor(loss / 2)]), ["loss", "term"]);
 
-    static TrainingLoopResult Run(TempDirectory temp, Func<TrainingStep, StepReport> step, List<long> saved, CancellationToken cancellation, int logPeriod = 1)
+    static TrainingLoopResult Run(TempDirectory temp, Func<TrainingStep, StepReport> step, List<long> saved, CancellationToken cancellation, int logPeriod = 1,
+                                  Func<long, bool>? readAfter = null, Action<long>? afterStep = null)
     {
         var solver = new SolverConfig { MaxIter = 10, Steps = [], WarmupIters = 0, CheckpointPeriod = 100 };
         var run = RunDirectory.Create(temp.Path, solver);
         using var model = nn.Linear(2, 1);
         using var optimizer = new Sgd(model.parameters(), 0.1);
-        var loop = new TrainingLoop(run, new TrainingLoopOptions { Name = "test", Solver = solver, BaseLr = 0.1, LogPeriod = logPeriod, RateColumn = "iterations_per_s" },
+        var loop = new TrainingLoop(run, new TrainingLoopOptions { Name = "test", Solver = solver, BaseLr = 0.1, LogPeriod = logPeriod, RateColumn = "iterations_per_s", ReadAfter = readAfter },
             optimizer, start: 0, lastCheckpoint: null);
         return loop.Run(step, iteration =>
         {
             saved.Add(iteration);
             return $"iter_{iteration}";
-        }, cancellation: cancellation);
+        }, afterStep, cancellation);
     }
 
     // SIGTERM while the trainer waited for the loader ended in an unhandled OperationCanceledException, with no checkpoint.
@@ -110,5 +111,17 @@ public class TrainingLoopTests
             return Report(step.Iteration == 1 ? double.PositiveInfinity : 1.0);
         }, saved, stop.Token, logPeriod: 5));
         Assert.Empty(saved);
+    }
+
+    [Fact]
+    public void StepsAreCheckedBeforeTheAfterStepWorkOfAnIterationThatAsksForIt()
+    {
+        // A periodic evaluation after iteration 3 must not score weights broken at iteration 1 (log period 5).
+        using var temp = TestPaths.Temp();
+        var after = new List<long>();
+        var error = Assert.Throws<DuprException>(() => Run(temp, step => Report(step.Iteration == 1 ? double.NaN : 1.0), [], CancellationToken.None,
+            logPeriod: 5, readAfter: iteration => iteration == 3, afterStep: after.Add));
+        Assert.Contains("at iteration 1", error.Message);
+        Assert.Equal([1L, 2L], after);
     }
 }
