@@ -23,6 +23,12 @@ public static class DeviceSpec
             : "cpu (no CUDA: this build uses the cpu backend; build with -p:TorchBackend=cuda on a GPU machine)";
 
     /// <summary>
+    /// Whether the loaders that feed <paramref name="device"/> put their batches in pinned (page-locked) host memory: for a
+    /// GPU, so that copies to it run without blocking the host; elsewhere there is nothing to gain (and no pinning without CUDA).
+    /// </summary>
+    public static bool PinsBatches(torch.Device device) => device.type == DeviceType.CUDA;
+
+    /// <summary>
     /// The device to run on: auto picks a GPU when CUDA is available, else cpu; auto and cuda pick GPU
     /// <paramref name="localRank"/> (the rank's among the processes of this machine, 0 without MPI).
     /// </summary>

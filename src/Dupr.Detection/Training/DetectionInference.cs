@@ -32,7 +32,7 @@ public static class DetectionInference
     {
         if (batchSize < 1) throw new DuprException($"batch size must be positive, got {batchSize}");
         int sizeDivisibility = model.Config.Input.SizeDivisibility;
-        var loader = new DataLoader<DetectionSample, DetectionBatch>(set.Dataset, samples => DetectionBatch.Collate(samples, sizeDivisibility, pinMemory: device.type == DeviceType.CUDA),
+        var loader = new DataLoader<DetectionSample, DetectionBatch>(set.Dataset, samples => DetectionBatch.Collate(samples, sizeDivisibility, pinMemory: DeviceSpec.PinsBatches(device)),
             new DataLoaderOptions { BatchSize = batchSize, Workers = workers, Shuffle = false });
         bool training = model.training;
         model.eval();

@@ -61,7 +61,7 @@ public sealed class DetectionTrainer
         DetectionTestSet? testSet = DetectionDatasets.Test(_config, _options.Data);
         // Under train.accumulation the loader gives micro-batches, accumulation of them per optimiser step.
         var loader = new DataLoader<DetectionSample, DetectionBatch>(data.Dataset,
-            samples => DetectionBatch.Collate(samples, _config.Input.SizeDivisibility, pinMemory: _device.type == DeviceType.CUDA,
+            samples => DetectionBatch.Collate(samples, _config.Input.SizeDivisibility, pinMemory: DeviceSpec.PinsBatches(_device),
                                               bitmapMasks: _device.type != DeviceType.CPU && _config.Architecture.PredictsMasks()),
             session.LoaderOptions(train.Workers));
         if (loader.BatchesPerEpoch < train.Accumulation)

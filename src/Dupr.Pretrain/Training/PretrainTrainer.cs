@@ -58,7 +58,7 @@ public sealed class PretrainTrainer
         var world = session.World;
         var folder = new UnlabeledImageFolder(_options.Data);
         var loader = new DataLoader<TwoViewSample, TwoViewBatch>(
-            new TwoViewDataset(folder, new ViewTransform(_config.Views)), samples => TwoViewBatch.Collate(samples, pinMemory: _device.type == DeviceType.CUDA),
+            new TwoViewDataset(folder, new ViewTransform(_config.Views)), samples => TwoViewBatch.Collate(samples, pinMemory: DeviceSpec.PinsBatches(_device)),
             session.LoaderOptions(train.Workers, _options.SkipBad));
         int stepsPerEpoch = loader.BatchesPerEpoch / train.Accumulation;
         if (stepsPerEpoch == 0)
