@@ -1,4 +1,5 @@
 using Dupr.Core.Runtime;
+using Dupr.Core.Training;
 using Dupr.Detection.Config;
 using Dupr.Detection.Data.Transforms;
 using Dupr.Detection.Modeling.MetaArch;
@@ -58,8 +59,7 @@ public static class DeviceAgreement
             var total = Dupr.Detection.Modeling.MetaArch.Detector.Total(losses);
             total.backward();
             var terms = losses.OrderBy(l => l.Key, StringComparer.Ordinal).ToList();
-            float[] values = HostReads.ReadScalars([.. terms.Select(l => l.Value), total]);
-            return [.. terms.Select((l, i) => (l.Key, (double)values[i])), ("loss", values[^1])];
+            return DeviceScalars.Stack([.. terms.Select(l => l.Key), "loss"], [.. terms.Select(l => l.Value), total]).Read();
         });
 
     // The weights are drawn once, from the seed, and copied into a fresh model for each device: each step changes its model

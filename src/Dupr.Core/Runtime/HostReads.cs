@@ -27,11 +27,4 @@ public static class HostReads
         _count++;
         return tensor.data<T>().ToArray();
     }
-
-    /// <summary>The values of one-element tensors (on any device) in one read: a step's logged values come out together.</summary>
-    public static float[] ReadScalars(IEnumerable<Tensor> scalars)
-    {
-        using var scope = NewDisposeScope();
-        return stack(scalars.Select(s => s.detach().reshape(1))).to(ScalarType.Float32).cpu().ReadArray<float>();
-    }
 }
