@@ -20,9 +20,12 @@ public static class ImageTensor
     public static Tensor ToFloat(Tensor image) =>
         image.is_floating_point() ? image.alias() : image.to_type(ScalarType.Float32).div_(S(255.0));
 
-    /// <summary>float [0, 1] to uint8 as torchvision's convert_image_dtype does (x * 255.999, truncated); uint8 is returned as is.</summary>
+    /// <summary>
+    /// float [0, 1] to uint8 as torchvision's convert_image_dtype does (x * 255.999, truncated); values outside [0, 1] (a
+    /// blur's or an interpolation's overshoot) saturate instead of wrapping around; uint8 is returned as is.
+    /// </summary>
     public static Tensor ToUInt8(Tensor image) =>
-        image.dtype == ScalarType.Byte ? image.alias() : image.mul(S(256.0 - 1e-3)).to_type(ScalarType.Byte);
+        image.dtype == ScalarType.Byte ? image.alias() : image.mul(S(256.0 - 1e-3)).clamp_(S(0), S(255)).to_type(ScalarType.Byte);
 
     /// <summary>(image - mean) / std per channel, on a float image; a new tensor (torchvision normalize).</summary>
     public static Tensor Normalize(Tensor image, IReadOnlyList<float> mean, IReadOnlyList<float> std)

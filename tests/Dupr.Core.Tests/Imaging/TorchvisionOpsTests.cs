@@ -87,6 +87,15 @@ public class TorchvisionOpsTests
     }
 
     [Fact]
+    public void ToUInt8SaturatesOvershootInsteadOfWrappingAround()
+    {
+        using var scope = NewDisposeScope();
+        // A blur or an antialiased resize can overshoot [0, 1] by a little; 1.01 * 255.999 as a byte would wrap to 2.
+        Tensor image = tensor(new float[] { -0.2f, -1e-6f, 0f, 0.5f, 1f, 1.01f, 3f });
+        Assert.Equal(new byte[] { 0, 0, 0, 127, 255, 255, 255 }, ImageTensor.ToUInt8(image).data<byte>().ToArray());
+    }
+
+    [Fact]
     public void ConversionNormalizeAndResizeMatchTorchvision()
     {
         using var scope = NewDisposeScope();
