@@ -90,9 +90,8 @@ public sealed class DetectionTrainer
         // Resuming a finished run redoes its final evaluation, so its eval.csv row goes first. Rank 0 evaluates for every rank.
         var evaluation = testSet is null || !world.IsMain ? null : new TrainingEvaluation(run, testSet, start < maxIter ? start : start - 1, loop.Board!, _device, train.Workers);
         var preciseBn = new PreciseBn(_config.Test.PreciseBn, loader, _options.Seed, ModelInput);
-        // Every rank runs precise BN (SyncBN layers gather statistics from all of them); evaluations are rank 0's.
-
-        // Precise BN (when on) and then, unless it is already recorded, the evaluation after `iteration` steps.
+        // Precise BN (when on) and then, unless it is already recorded, the evaluation after `iteration` steps. Every rank runs
+        // precise BN (SyncBN layers gather statistics from all of them); evaluations are rank 0's.
         void PeriodicEvaluation(long iteration, bool recorded)
         {
             if (PreciseBnFor(model, preciseBn, iteration, cancellation) && !recorded && evaluation != null) Evaluate(evaluation, model, iteration, final: false, cancellation);
