@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Reflection;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -10,7 +11,9 @@ namespace Dupr.Core.Config;
 public static class ConfigSchema
 {
     static readonly NamingStrategy Naming = new SnakeCaseNamingStrategy();
-    static readonly NullabilityInfoContext Nullability = new();
+    // NullabilityInfoContext is not thread-safe (configs load on parallel threads, e.g. xUnit's test classes): one
+    // context per lookup, each answer cached.
+    static readonly ConcurrentDictionary<PropertyInfo, bool> NullableProperties = new();
 
     /// <summary>The serializer settings every config uses: snake_case keys, enums by name, lists replaced not appended.</summary>
     public static readonly JsonSerializerSettings Settings = new()
@@ -179,8 +182,8 @@ public static class ConfigSchema
     }
 
     static bool IsNullable(PropertyInfo property) =>
-        Nullable.GetUnderlyingType(property.PropertyType) != null
-        || Nullability.Create(property).WriteState == NullabilityState.Nullable;
+        NullableProperties.GetOrAdd(property, static p => Nullable.GetUnderlyingType(p.PropertyType) != null
+            || new NullabilityInfoContext().Create(p).WriteState == NullabilityState.Nullable);
 
     /// <summary>The element type when <paramref name="type"/> is an array or list, else null.</summary>
     public static Type? ElementType(Type type)

@@ -16,6 +16,32 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void ConfigsValidateOnParallelThreads()
+    {
+        // Configs load on parallel threads (xUnit runs test classes at once): the schema's reflection must be thread-safe.
+        string[] sections = ["a", "b", "c", "d"];
+        string json = "{" + string.Join(", ", sections.Select(s =>
+            $$$"""
+            "{{{s}}}": {"s0": null, "s1": "x", "s2": null, "s3": "y", "s4": null, "s5": null, "s6": null, "s7": "z",
+              "l0": ["p"], "l1": null, "l2": [], "l3": null, "m0": {"k": "v"}, "m1": null,
+              "model": {"weights": null}, "solver": {"seed": null}}
+            """)) + "}";
+        var token = Newtonsoft.Json.Linq.JObject.Parse(json);
+        var errors = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        var start = new Barrier(16); // all threads meet the schema's cold caches at once
+        var threads = Enumerable.Range(0, 16).Select(_ => new Thread(() =>
+        {
+            var copy = token.DeepClone();
+            start.SignalAndWait();
+            try { ConfigSchema.Validate(copy, typeof(WideSampleConfig), "", "wide.json"); }
+            catch (Exception e) { errors.Add(e); }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public void BaseChainMergesObjectsAndReplacesLists()
     {
         using var temp = TestPaths.Temp();

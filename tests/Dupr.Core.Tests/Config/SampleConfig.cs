@@ -33,3 +33,32 @@ public sealed class SampleSolver
     [ConfigRange(Min = 0)]
     public int? Seed { get; set; }
 }
+
+// A schema no other test reads, so the first lookups of its properties race in ConfigsValidateOnParallelThreads.
+public sealed class WideSampleConfig
+{
+    public WideSection A { get; set; } = new();
+    public WideSection B { get; set; } = new();
+    public WideSection C { get; set; } = new();
+    public WideSection D { get; set; } = new();
+}
+
+public sealed class WideSection
+{
+    public string? S0 { get; set; }
+    public string? S1 { get; set; }
+    public string? S2 { get; set; }
+    public string? S3 { get; set; }
+    public string? S4 { get; set; }
+    public string? S5 { get; set; }
+    public string? S6 { get; set; }
+    public string? S7 { get; set; }
+    public List<string>? L0 { get; set; }
+    public List<string>? L1 { get; set; }
+    public List<string>? L2 { get; set; }
+    public List<string>? L3 { get; set; }
+    public Dictionary<string, string>? M0 { get; set; }
+    public Dictionary<string, string>? M1 { get; set; }
+    public SampleModel? Model { get; set; }
+    public SampleSolver? Solver { get; set; }
+}
