@@ -33,8 +33,8 @@ public static class CorrespondenceProbe
                 first.Add(transform.Apply(image, rng.Fork(1)));
                 second.Add(transform.Apply(image, rng.Fork(2)));
             }
-            var mapsA = model.Compute(stack(first.Select(v => v.Pixels).ToArray()));
-            var mapsB = model.Compute(stack(second.Select(v => v.Pixels).ToArray()));
+            var mapsA = model.Compute(ViewTransform.ModelInput(stack(first.Select(v => v.Pixels).ToArray()), views, CPU));
+            var mapsB = model.Compute(ViewTransform.ModelInput(stack(second.Select(v => v.Pixels).ToArray()), views, CPU));
             foreach (string level in model.Levels)
             {
                 var a = nn.functional.normalize(mapsA[level], dim: 1).cpu();

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Dupr.Pretrain.Data;
 
 /// <summary>
-/// One augmented view of an image: normalised pixels [3, S, S] and where they came from: the crop
+/// One augmented view of an image: uint8 pixels [3, S, S] (<see cref="ViewTransform.ModelInput"/> normalises them) and where they came from: the crop
 /// window in original-image pixels (after EXIF orientation) and whether the view was mirrored.
 /// </summary>
 /// <remarks>

@@ -9,7 +9,7 @@ namespace Dupr.Pretrain.Data;
 /// <remarks>Boxes are (x1, y1, x2, y2) in original-image pixel edges; see <see cref="AugmentedView"/> for the view mapping.</remarks>
 public sealed class TwoViewBatch : IBatch
 {
-    /// <summary>First views [B, 3, S, S], normalised.</summary>
+    /// <summary>First views [B, 3, S, S], uint8 (<see cref="ViewTransform.ModelInput"/> normalises them on the model's device).</summary>
     public Tensor Views1 { get; }
 
     /// <summary>Second views [B, 3, S, S].</summary>

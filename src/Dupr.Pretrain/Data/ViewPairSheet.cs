@@ -53,7 +53,7 @@ public static class ViewPairSheet
             Box? shared = ViewGeometry.Intersection(frames[0].Crop, frames[1].Crop);
             for (int v = 0; v < 2; v++)
             {
-                var pixels = Denormalize((v == 0 ? sample.First : sample.Second).Pixels, options);
+                var pixels = (v == 0 ? sample.First : sample.Second).Pixels.clone();
                 if (shared is Box b) Outline(pixels, ViewGeometry.ToView(b, frames[v]), Shared);
                 int left = (v + 1) * (size + Gap);
                 sheet[.., top..(top + size), left..(left + size)] = pixels;
@@ -62,12 +62,6 @@ public static class ViewPairSheet
         return sheet.MoveToOuterDisposeScope();
     }
 
-    static Tensor Denormalize(Tensor pixels, ViewAugmentationOptions options)
-    {
-        var mean = tensor(options.Mean).view(3, 1, 1);
-        var std = tensor(options.Std).view(3, 1, 1);
-        return ImageTensor.ToUInt8((pixels * std).add(mean, One).clamp(S(0), S(1))).clone();
-    }
 
     // A one-pixel outline of box b (pixel edges) drawn into a uint8 [3, H, W] image, clipped to it.
     static void Outline(Tensor image, Box b, byte[] colour)

@@ -6,12 +6,14 @@ namespace Dupr.Pretrain.Data;
 
 /// <summary>
 /// Makes one pre-training view: RandomResizedCrop (window recorded), horizontal flip (recorded),
-/// colour jitter, optional RandAugment (photometric ops only), grayscale, Gaussian blur, normalisation.
+/// colour jitter, optional RandAugment (photometric ops only), grayscale, Gaussian blur; a uint8 view that
+/// <see cref="ModelInput"/> normalises where the model runs.
 /// </summary>
 /// <remarks>
-/// Order: crop+resize, flip, ColorJitter (p), RandAugment, grayscale (p), blur (p), normalise: MoCo v2's
-/// order with RandAugment inserted after the colour jitter. Pixels stay float in [0, 1] (RandAugment
-/// works on a uint8 copy, as torchvision requires) until the normalisation.
+/// Order: crop+resize, flip, ColorJitter (p), RandAugment, grayscale (p), blur (p): MoCo v2's order with RandAugment
+/// inserted after the colour jitter. Pixels stay float in [0, 1] while they are augmented (RandAugment works on a uint8
+/// copy, as torchvision requires) and the view is stored as uint8, as MoCo's PIL pipeline hands it to ToTensor: a quarter
+/// of the bytes through the loader, the pinned memory and the copy to an accelerator, normalised there.
 /// </remarks>
 public sealed class ViewTransform
 {
@@ -30,8 +32,15 @@ public sealed class ViewTransform
             : null;
     }
 
-    /// <summary>A random view of <paramref name="image"/> (uint8 or float [3, H, W]); all randomness from <paramref name="rng"/>.</summary>
+    /// <summary>A random view of <paramref name="image"/> (uint8 or float [3, H, W]) as uint8 pixels; all randomness from <paramref name="rng"/>.</summary>
     public AugmentedView Apply(Tensor image, SampleRng rng)
+    {
+        using AugmentedView view = Augment(image, rng);
+        return view with { Pixels = ImageTensor.ToUInt8(view.Pixels) };
+    }
+
+    /// <summary>The same view before it is stored as uint8: float pixels in [0, 1] (what the geometry tests check at sub-pixel precision).</summary>
+    public AugmentedView Augment(Tensor image, SampleRng rng)
     {
         int height = (int)image.shape[^2], width = (int)image.shape[^1];
         var o = _options;
@@ -50,8 +59,19 @@ public sealed class ViewTransform
             double sigma = rng.Uniform(o.BlurSigma[0], o.BlurSigma[1]);
             x = GaussianBlur.Apply(x, KernelSize(sigma), sigma);
         }
-        x = ImageTensor.Normalize(x, o.Mean, o.Std);
         return new AugmentedView(x.MoveToOuterDisposeScope(), box, flipped);
+    }
+
+    /// <summary>
+    /// The model's input for uint8 views [N, 3, S, S] (or one view [3, S, S]) on <paramref name="device"/>: copied there without
+    /// blocking the host (from pinned memory the copy runs asynchronously), then scaled to [0, 1] and normalised with the
+    /// options' mean and std there. The result belongs to the caller's dispose scope.
+    /// </summary>
+    public static Tensor ModelInput(Tensor views, ViewAugmentationOptions options, Device device)
+    {
+        if (views.dtype != ScalarType.Byte) throw new ArgumentException($"views are uint8, not {views.dtype}", nameof(views));
+        using var scope = NewDisposeScope();
+        return ImageTensor.Normalize(ImageTensor.ToFloat(views.to(device, non_blocking: true)), options.Mean, options.Std).MoveToOuterDisposeScope();
     }
 
     int KernelSize(double sigma)

@@ -11,7 +11,10 @@ namespace Dupr.Pretrain.Model;
 /// <param name="KeyFrames">Crop box, size and flip of each view 2.</param>
 public sealed record ViewPairBatch(Tensor Queries, Tensor Keys, IReadOnlyList<ViewFrame> QueryFrames, IReadOnlyList<ViewFrame> KeyFrames)
 {
-    /// <summary>The loader's batch on <paramref name="device"/>: view 1 as queries, view 2 as keys (copied without blocking the host: from pinned memory the copy runs asynchronously).</summary>
-    public static ViewPairBatch From(TwoViewBatch batch, Device device) =>
-        new(batch.Views1.to(device, non_blocking: true), batch.Views2.to(device, non_blocking: true), batch.Frames1, batch.Frames2);
+    /// <summary>
+    /// The loader's batch as the model's input on <paramref name="device"/>: view 1 as queries, view 2 as keys, normalised there
+    /// with <paramref name="views"/>' mean and std (<see cref="ViewTransform.ModelInput"/>).
+    /// </summary>
+    public static ViewPairBatch From(TwoViewBatch batch, ViewAugmentationOptions views, Device device) =>
+        new(ViewTransform.ModelInput(batch.Views1, views, device), ViewTransform.ModelInput(batch.Views2, views, device), batch.Frames1, batch.Frames2);
 }

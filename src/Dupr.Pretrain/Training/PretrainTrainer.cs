@@ -101,7 +101,7 @@ public sealed class PretrainTrainer
             foreach (TwoViewBatch batch in micro.Batches)
             {
                 DuprOutput output;
-                using (session.Autocast()) output = model.Forward(ViewPairBatch.From(batch, _device), rng);
+                using (session.Autocast()) output = model.Forward(ViewPairBatch.From(batch, _config.Views, _device), rng);
                 session.Backward(output.Loss);
                 outputs.Add(output);
                 stepSkipped += output.PairsWithoutOverlap;
@@ -158,7 +158,7 @@ public sealed class PretrainTrainer
     {
         foreach (TwoViewBatch batch in loader.Epoch(FillEpoch))
             using (batch)
-                yield return ViewPairBatch.From(batch, _device);
+                yield return ViewPairBatch.From(batch, _config.Views, _device);
     }
 
     /// <summary>Writes the query backbone as backbone.pth (PyTorch, torchvision key names) and backbone.dat (TorchSharp).</summary>

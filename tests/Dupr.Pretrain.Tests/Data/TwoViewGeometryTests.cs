@@ -13,26 +13,17 @@ public class TwoViewGeometryTests
 {
     const int ViewSize = 32;
 
-    static ViewAugmentationOptions Raw(int size) => ViewAugmentationOptions.GeometryOnly(size) is var o ? WithoutNormalization(o) : null!;
-
-    static ViewAugmentationOptions WithoutNormalization(ViewAugmentationOptions o)
-    {
-        o.Mean = [0, 0, 0];
-        o.Std = [1, 1, 1];
-        return o;
-    }
-
     [Fact]
     public void EveryViewPixelShowsTheOriginalPointItsBoxAndFlipMapTo()
     {
         using var scope = NewDisposeScope();
         const int height = 60, width = 80;
         Tensor ramps = TestImages.CoordinateRamps(height, width);
-        var transform = new ViewTransform(Raw(ViewSize));
+        var transform = new ViewTransform(ViewAugmentationOptions.GeometryOnly(ViewSize));
         int flipped = 0, checkedPixels = 0;
         for (int i = 0; i < 60; i++)
         {
-            AugmentedView view = transform.Apply(ramps, SampleRng.For(3, 0, i));
+            using AugmentedView view = transform.Augment(ramps, SampleRng.For(3, 0, i));
             float[] pixels = view.Pixels.data<float>().ToArray();
             flipped += view.Flipped ? 1 : 0;
             // Away from the crop border, bilinear/antialiased resampling reproduces a linear ramp
@@ -67,12 +58,12 @@ public class TwoViewGeometryTests
         for (int i = 0; i < 40; i++)
         {
             using TwoViewSample sample = dataset.Get(0, SampleRng.For(9, 0, i));
-            var (mean, count) = Compare(sample.First, sample.Second, 48, options, flipSecond: sample.Second.Flipped);
+            var (mean, count) = Compare(sample.First, sample.Second, 48, flipSecond: sample.Second.Flipped);
             if (count < 50) continue;
             pairs++;
             worstMean = Math.Max(worstMean, mean);
             // Control: ignoring the recorded flip of the second view must break the correspondence.
-            var (wrong, _) = Compare(sample.First, sample.Second, 48, options, flipSecond: !sample.Second.Flipped);
+            var (wrong, _) = Compare(sample.First, sample.Second, 48, flipSecond: !sample.Second.Flipped);
             wrongFlipMean = Math.Min(wrongFlipMean, wrong);
         }
         Assert.True(pairs >= 20, $"only {pairs} view pairs overlapped");
@@ -82,9 +73,9 @@ public class TwoViewGeometryTests
 
     // Mean absolute difference (in [0, 1] units) between view-1 pixels and view 2 sampled at the same
     // original point, over view-1 pixels whose point lies well inside both crops.
-    static (double Mean, int Count) Compare(AugmentedView first, AugmentedView second, int size, ViewAugmentationOptions o, bool flipSecond)
+    static (double Mean, int Count) Compare(AugmentedView first, AugmentedView second, int size, bool flipSecond)
     {
-        float[] a = Unnormalize(first.Pixels, o), b = Unnormalize(second.Pixels, o);
+        float[] a = InUnitRange(first.Pixels), b = InUnitRange(second.Pixels);
         double total = 0;
         int count = 0;
         for (int v = 0; v < size; v++)
@@ -103,11 +94,10 @@ public class TwoViewGeometryTests
     static bool Inside(CropBox box, double x, double y, double margin) =>
         x - box.X1 >= margin && box.X2 - x >= margin && y - box.Y1 >= margin && box.Y2 - y >= margin;
 
-    static float[] Unnormalize(Tensor pixels, ViewAugmentationOptions o)
+    static float[] InUnitRange(Tensor pixels)
     {
         using var scope = NewDisposeScope();
-        Tensor mean = tensor(o.Mean).view(3, 1, 1), std = tensor(o.Std).view(3, 1, 1);
-        return (pixels * std).add(mean, One).data<float>().ToArray();
+        return ImageTensor.ToFloat(pixels).data<float>().ToArray();
     }
 
     [Fact]
@@ -128,20 +118,35 @@ public class TwoViewGeometryTests
     }
 
     [Fact]
-    public void ViewsRepeatForTheSameKeyAndNormalize()
+    public void ViewsRepeatForTheSameKeyAreUInt8AndNormaliseWhereTheModelRuns()
     {
         using var scope = NewDisposeScope();
         Tensor image = TestImages.Smooth(50, 60, 1);
-        var transform = new ViewTransform(ViewAugmentationOptions.MocoV2WithRandAugment(24));
+        var options = ViewAugmentationOptions.MocoV2WithRandAugment(24);
+        var transform = new ViewTransform(options);
         var a = transform.Apply(image, SampleRng.For(1, 2, 3));
         var b = transform.Apply(image, SampleRng.For(1, 2, 3));
         var c = transform.Apply(image, SampleRng.For(1, 3, 3));
         Assert.Equal(a.Box, b.Box);
-        Assert.Equal(0, (a.Pixels - b.Pixels).abs().max().item<float>());
-        Assert.NotEqual(0, (a.Pixels - c.Pixels).abs().max().item<float>());
+        Assert.True(Same(a.Pixels, b.Pixels));
+        Assert.False(Same(a.Pixels, c.Pixels));
         Assert.Equal(new long[] { 3, 24, 24 }, a.Pixels.shape);
-        Assert.Equal(ScalarType.Float32, a.Pixels.dtype);
+        Assert.Equal(ScalarType.Byte, a.Pixels.dtype);
+
+        // The stored view is the float view quantised as torchvision's convert_image_dtype does.
+        var unquantised = transform.Augment(image, SampleRng.For(1, 2, 3));
+        Assert.Equal(ScalarType.Float32, unquantised.Pixels.dtype);
+        Assert.True(Same(ImageTensor.ToUInt8(unquantised.Pixels), a.Pixels));
+
+        // The model's input: [0, 1] then (x - mean) / std per channel, for a batch as for the loader's.
+        Tensor input = ViewTransform.ModelInput(stack([a.Pixels, c.Pixels]), options, CPU);
+        Assert.Equal(ScalarType.Float32, input.dtype);
+        Tensor expected = ImageTensor.Normalize(ImageTensor.ToFloat(a.Pixels), options.Mean, options.Std);
+        Assert.Equal(0, (input[0] - expected).abs().max().item<float>());
+        Assert.Throws<ArgumentException>(() => ViewTransform.ModelInput(unquantised.Pixels, options, CPU));
     }
+
+    static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 
     [Fact]
     public void RandAugmentRunsEveryOpOnUInt8()

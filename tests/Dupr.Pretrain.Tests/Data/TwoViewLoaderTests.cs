@@ -27,7 +27,7 @@ public class TwoViewLoaderTests
                 Assert.Equal(new long[] { batch.Count, 3, 32, 32 }, batch.Views1.shape);
                 Assert.Equal(batch.Count, batch.Frames2.Count);
                 Assert.All(batch.Frames1.Concat(batch.Frames2), frame => Assert.Equal((32, 32), (frame.Width, frame.Height)));
-                result.Add([.. batch.Views1.data<float>(), .. batch.Views2.data<float>(), .. batch.Frames1.Concat(batch.Frames2).SelectMany(Values),
+                result.Add([.. batch.Views1.data<byte>().Select(v => (float)v), .. batch.Views2.data<byte>().Select(v => (float)v), .. batch.Frames1.Concat(batch.Frames2).SelectMany(Values),
                     .. batch.Indices.Select(i => (float)i)]);
             }
         return result;
