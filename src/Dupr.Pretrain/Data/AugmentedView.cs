@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace Dupr.Pretrain.Data;
 
 /// <summary>
-/// One augmented view of an image: uint8 pixels [3, S, S] (<see cref="ViewTransform.ModelInput"/> normalises them) and where they came from: the crop
-/// window in original-image pixels (after EXIF orientation) and whether the view was mirrored.
+/// One augmented view of an image: uint8 pixels [3, S, S] (<see cref="ViewTransform.ModelInput"/> normalises them) and where
+/// they came from: the crop window in original-image pixels (after EXIF orientation) and whether the view was mirrored.
 /// </summary>
 /// <remarks>
 /// View column u (0-based, continuous coordinate u in [0, S)) shows original x = Box.X1 + u * Box.Width / S,

@@ -62,7 +62,6 @@ public static class ViewPairSheet
         return sheet.MoveToOuterDisposeScope();
     }
 
-
     // A one-pixel outline of box b (pixel edges) drawn into a uint8 [3, H, W] image, clipped to it.
     static void Outline(Tensor image, Box b, byte[] colour)
     {
