@@ -97,4 +97,22 @@ public sealed class ClaimTests
         Assert.Equal(["voc.AP"], built.Rows.Select(r => r.Metric));
         Assert.Equal(["voc_c4 / random / iou.slope", "voc_c4 / random / voc.AP75"], built.Vacuous.Order());
     }
+
+    [Fact]
+    public void ABaselinePoolsTheRunsSpreadOfSingleValueMetricsOverTheirFamily()
+    {
+        // One value per run (a pre-training's probe): knn at two layers of two pre-trainings, 20% and 0% apart, and a
+        // linear probe 10% apart. knn's relative spread pools over its four metrics; linear is its own family.
+        List<ResultRow> Run(double knnDupr, double knnMoco, double linear) =>
+            [.. Rows("dupr", "knn.res4", knnDupr), .. Rows("dupr", "knn.res5", 50), .. Rows("mocov2", "knn.res4", knnMoco),
+             .. Rows("mocov2", "knn.res5", 30), .. Rows("dupr", "linear.res5", linear)];
+        var built = BaselineBuilder.Build([Run(44, 30, 57), Run(56, 30, 63)], floor: 0.5);
+        double Tolerance(string pretraining, string metric) => built.Rows.Single(r => r.Pretraining == pretraining && r.Metric == metric).Tolerance!.Value;
+
+        double knnCv = Math.Sqrt(Math.Pow(Math.Sqrt(72) / 50, 2) / 4); // dupr knn.res4: SD sqrt(72) over 50; the other three 0
+        Assert.Equal(Math.Round(3 * knnCv * 50, 2), Tolerance("dupr", "knn.res4"));
+        Assert.Equal(Math.Round(3 * knnCv * 50, 2), Tolerance("dupr", "knn.res5"));   // no spread of its own, its family's
+        Assert.Equal(Math.Round(3 * knnCv * 30, 2), Tolerance("mocov2", "knn.res4"));
+        Assert.Equal(Math.Round(3 * Math.Sqrt(18), 2), Tolerance("dupr", "linear.res5")); // alone in its family: its own spread
+    }
 }
