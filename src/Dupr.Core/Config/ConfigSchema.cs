@@ -18,19 +18,30 @@ public static class ConfigSchema
     /// <summary>The serializer settings every config uses: snake_case keys, enums by name, lists replaced not appended.</summary>
     public static readonly JsonSerializerSettings Settings = new()
     {
-        ContractResolver = new DefaultContractResolver { NamingStrategy = Naming },
+        ContractResolver = new BaseFirstContractResolver { NamingStrategy = Naming },
         ObjectCreationHandling = ObjectCreationHandling.Replace,
         MissingMemberHandling = MissingMemberHandling.Error,
         Converters = { new Newtonsoft.Json.Converters.StringEnumConverter() },
         Formatting = Formatting.Indented,
     };
 
-    /// <summary>The JSON keys of a config class, in declaration order, with their properties.</summary>
+    /// <summary>The JSON keys of a config class, in declaration order (a base class's keys first), with their properties.</summary>
     public static IReadOnlyList<(string Key, PropertyInfo Property)> Keys(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .OrderBy(p => Depth(p.DeclaringType!))
             .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0 && p.GetCustomAttribute<JsonIgnoreAttribute>() == null)
             .Select(p => (p.GetCustomAttribute<JsonPropertyAttribute>()?.PropertyName ?? Naming.GetPropertyName(p.Name, false), p))
             .ToList();
+
+    // How many classes a type derives from: a section's shared keys (TrainSectionBase's) come before its own, as they read.
+    static int Depth(Type type) => type.BaseType is { } parent ? 1 + Depth(parent) : 0;
+
+    // Json.NET lists a derived class's properties before its base class's; configs are written base first, like Keys.
+    sealed class BaseFirstContractResolver : DefaultContractResolver
+    {
+        protected override IList<JsonProperty> CreateProperties(Type type, MemberSerialization memberSerialization) =>
+            [.. base.CreateProperties(type, memberSerialization).OrderBy(p => Depth(p.DeclaringType!))];
+    }
 
     /// <summary>
     /// Checks <paramref name="token"/> against <paramref name="type"/> and, for numbers, <paramref name="range"/> (floating-point

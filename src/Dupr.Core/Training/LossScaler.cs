@@ -26,9 +26,6 @@ public sealed class LossScaler
     /// <summary>Good steps since the scale last changed.</summary>
     public int GoodSteps { get; private set; }
 
-    /// <summary>Steps skipped for overflowing gradients so far in this process.</summary>
-    public long Skipped { get; private set; }
-
     /// <summary>The loss to call backward on.</summary>
     public Tensor ScaleLoss(Tensor loss) => loss.mul(S(Scale));
 
@@ -46,7 +43,7 @@ public sealed class LossScaler
             finite = grads.Count == 0 || stack(grads.Select(g => g.isfinite().all()).ToList()).all().ReadItem<bool>();
         }
         if (finite && ++GoodSteps >= GrowthInterval) (Scale, GoodSteps) = (Scale * 2, 0);
-        if (!finite) (Scale, GoodSteps, Skipped) = (Scale / 2, 0, Skipped + 1);
+        if (!finite) (Scale, GoodSteps) = (Scale / 2, 0);
         return finite;
     }
 

@@ -41,25 +41,25 @@ public sealed class TrainerRun<TState> where TState : class
     }
 
     /// <summary>
-    /// Splits <paramref name="globalBatch"/> over the world's ranks and <paramref name="accumulation"/> micro-batches, and
-    /// opens the run directory <paramref name="output"/> for <paramref name="config"/> (refusing a run with checkpoints
-    /// without --resume, and a resume with another config). Steps compute in <paramref name="precision"/>; <paramref name="tf32"/>
-    /// lets CUDA's float32 convolutions and matmuls use TF32 (off: the same float32 as the CPU's).
+    /// Splits <paramref name="train"/>'s batch over the world's ranks and its accumulation's micro-batches, and opens the run
+    /// directory <paramref name="output"/> for <paramref name="config"/> (refusing a run with checkpoints without --resume,
+    /// and a resume with another config). Steps compute in train.precision; train.tf32 lets CUDA's float32 convolutions and
+    /// matmuls use TF32 (off: the same float32 as the CPU's).
     /// </summary>
-    public static TrainerRun<TState> Open<TConfig>(string output, TConfig config, RunOrigin origin, bool resume, int globalBatch, int accumulation,
-                                                   Precision precision = Precision.Fp32, bool tf32 = false, Device? device = null)
+    public static TrainerRun<TState> Open<TConfig>(string output, TConfig config, TrainSectionBase train, RunOrigin origin, bool resume, Device? device = null)
         where TConfig : class, new()
     {
-        backends.cuda.matmul.allow_tf32 = tf32;
-        backends.cudnn.allow_tf32 = tf32;
+        var precision = train.Precision;
+        backends.cuda.matmul.allow_tf32 = train.Tf32;
+        backends.cudnn.allow_tf32 = train.Tf32;
         if (precision != Precision.Fp32 && (device ?? CPU).type == DeviceType.CPU && NativeEnvironment.OneDnnCapped)
             Log.Warn($"train.precision {ConfigSchema.ValueName(precision)} on a CPU whose oneDNN is capped at {NativeEnvironment.CappedIsa} " +
                      "(dupr env): it has no 16-bit kernels there, so steps run several times slower than fp32");
         var world = World.Current;
-        int microBatch = DataParallel.MicroBatch(world, globalBatch, accumulation);
+        int microBatch = DataParallel.MicroBatch(world, train.BatchSize, train.Accumulation);
         var checkpoints = new RunCheckpoints<TState>(output, origin);
         var directory = RunDirectory.OpenForTraining(output, config, resume, checkpoints.Latest != null);
-        return new TrainerRun<TState>(world, microBatch, accumulation, checkpoints, directory, origin.Seed, resume, precision);
+        return new TrainerRun<TState>(world, microBatch, train.Accumulation, checkpoints, directory, origin.Seed, resume, precision);
     }
 
     /// <summary>The compute precision of the forward passes (train.precision).</summary>

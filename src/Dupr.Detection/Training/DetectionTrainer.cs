@@ -52,8 +52,7 @@ public sealed class DetectionTrainer
     {
         var train = _config.Train;
         // train.batch_size is the global batch (the paper's 16 on 8 GPUs): each rank takes its share, in micro-batches.
-        var session = TrainerRun<TrainerState>.Open(_options.Output, _config, new RunOrigin(_options.Seed, _options.Data), _options.Resume,
-                                                      train.BatchSize, train.Accumulation, train.Precision, train.Tf32, _device);
+        var session = TrainerRun<TrainerState>.Open(_options.Output, _config, train, new RunOrigin(_options.Seed, _options.Data), _options.Resume, _device);
         var world = session.World;
         RunDirectory run = session.Directory;
         DetectionTrainingSet data = DetectionDatasets.Train(_config, _options.Data);

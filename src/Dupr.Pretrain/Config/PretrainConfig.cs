@@ -97,43 +97,19 @@ public sealed class ContrastSection
     public int ShuffleBnGroups { get; set; } = 8;
 }
 
-/// <summary>Batch, length and logging of a pre-training run.</summary>
-public sealed class TrainSection
+/// <summary>Batch, length and logging of a pre-training run (MoCo's 256 images by default).</summary>
+/// <remarks>
+/// Accumulation: each micro-batch is one forward, so its shuffle-BN groups (contrast.shuffle_bn_groups) and the key shuffle
+/// stay inside it and BN sees batch_size / (accumulation x groups) images (accumulation 4 at 256 images and 8 groups: 8
+/// instead of the paper's 32 per GPU); dividing shuffle_bn_groups by the accumulation keeps the paper's group size, but with
+/// g groups a key's BN batch shares about 1/g of its images with its query's, so fewer groups weaken the shuffle (README,
+/// "Shuffle-BN under accumulation"). The memory banks get every micro-batch's keys after the step, as one batch's.
+/// </remarks>
+public sealed class TrainSection() : TrainSectionBase(batchSize: 256, workers: 8)
 {
-    [ConfigRange(Min = 1)]
-    public int BatchSize { get; set; } = 256;
-
     /// <summary>Epochs over the unlabeled set; used when <see cref="SolverConfig.MaxIter"/> is 0.</summary>
     [ConfigRange(Min = 1)]
     public int Epochs { get; set; } = 200;
-
-    /// <summary>
-    /// Micro-batches accumulated into one optimiser step (batch_size is split into this many). Each micro-batch is one forward:
-    /// its shuffle-BN groups (contrast.shuffle_bn_groups) and the key shuffle stay inside it, so BN sees batch_size /
-    /// (accumulation x groups) images (accumulation 4 at 256 images and 8 groups: 8 instead of the paper's 32 per GPU);
-    /// dividing shuffle_bn_groups by the accumulation keeps the paper's group size, but with g groups a key's BN batch shares
-    /// about 1/g of its images with its query's, so fewer groups weaken the shuffle (README, "Shuffle-BN under accumulation").
-    /// The memory banks get every micro-batch's keys after the step, as one batch's.
-    /// </summary>
-    [ConfigRange(Min = 1)]
-    public int Accumulation { get; set; } = 1;
-
-    /// <summary>Loader worker threads.</summary>
-    [ConfigRange(Min = 0)]
-    public int Workers { get; set; } = 8;
-
-    /// <summary>
-    /// Compute precision of the training steps: fp32, or bf16 / fp16 for convolutions and matrix products with float32 master
-    /// weights, norms, losses and optimiser (torch.autocast's split; fp16 adds dynamic loss scaling). Evaluation stays float32.
-    /// </summary>
-    public Precision Precision { get; set; } = Precision.Fp32;
-
-    /// <summary>Let CUDA's float32 convolutions and matmuls use TF32 (Ampere and later); off, they match the CPU's float32. No effect on the CPU.</summary>
-    public bool Tf32 { get; set; }
-
-    /// <summary>Write a metrics.csv / TensorBoard row every this many iterations.</summary>
-    [ConfigRange(Min = 1)]
-    public int LogPeriod { get; set; } = 20;
 
     /// <summary>
     /// Probe the backbone (kNN on a labeled set's object crops, as solo-learn's online monitor) before the first step and every

@@ -53,8 +53,7 @@ public sealed class PretrainTrainer
             throw new DuprException("train.probe_period needs a labeled set to probe on (dupr pretrain --probe-config and --probe-data)");
 
         // train.batch_size is the global batch (the paper's 256 on 8 GPUs): each rank takes its share, in micro-batches.
-        var session = TrainerRun<PretrainState>.Open(_options.Output, _config, new RunOrigin(_options.Seed, _options.Data), _options.Resume,
-                                                       train.BatchSize, train.Accumulation, train.Precision, train.Tf32, _device);
+        var session = TrainerRun<PretrainState>.Open(_options.Output, _config, train, new RunOrigin(_options.Seed, _options.Data), _options.Resume, _device);
         var world = session.World;
         var folder = new UnlabeledImageFolder(_options.Data);
         var loader = new DataLoader<TwoViewSample, TwoViewBatch>(
