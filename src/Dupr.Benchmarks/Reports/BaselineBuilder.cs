@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using Dupr.Benchmarks.Performance;
 using Dupr.Core.Runtime;
 
 namespace Dupr.Benchmarks.Reports;
@@ -46,12 +47,7 @@ public static class BaselineBuilder
     }
 
     // The sample standard deviation of the runs' means (0 for one run).
-    static double RunSpread(IReadOnlyList<double> means)
-    {
-        if (means.Count < 2) return 0;
-        double mean = means.Average();
-        return Math.Sqrt(means.Sum(m => (m - mean) * (m - mean)) / (means.Count - 1));
-    }
+    static double RunSpread(IReadOnlyList<double> means) => Math.Sqrt(Statistics.SampleVariance(means));
 
     // Per family, the root of the mean of its metrics' relative variances over runs (each has the runs' count less one
     // degrees of freedom, so the plain mean pools them).

@@ -1,3 +1,5 @@
+using Dupr.Benchmarks.Performance;
+
 namespace Dupr.Benchmarks.Reports;
 
 /// <summary>
@@ -20,7 +22,7 @@ public sealed record Difference(double Mean, double StandardError, double Low, d
     {
         if (a.Count == 0 || b.Count == 0) throw new ArgumentException("both sides need at least one value");
         double meanA = a.Average(), meanB = b.Average(), diff = meanA - meanB;
-        double varA = Variance(a), varB = Variance(b);
+        double varA = Statistics.SampleVariance(a), varB = Statistics.SampleVariance(b);
         double se, df;
         if (a.Count > 1 && b.Count > 1)
         {
@@ -37,12 +39,5 @@ public sealed record Difference(double Mean, double StandardError, double Low, d
         else return new Difference(diff, double.NaN, double.NaN, double.NaN, a.Count, b.Count);
         double half = StudentT.Quantile(0.975, df) * se;
         return new Difference(diff, se, diff - half, diff + half, a.Count, b.Count);
-    }
-
-    static double Variance(IReadOnlyList<double> v)
-    {
-        if (v.Count < 2) return 0;
-        double mean = v.Average();
-        return v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1);
     }
 }

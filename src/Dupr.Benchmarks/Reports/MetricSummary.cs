@@ -1,3 +1,5 @@
+using Dupr.Benchmarks.Performance;
+
 namespace Dupr.Benchmarks.Reports;
 
 /// <summary>A metric of one (fine-tuning, pre-training) over its seeds: mean, sample standard deviation, count.</summary>
@@ -11,7 +13,7 @@ public sealed record MetricSummary(string Finetuning, string Pretraining, string
                 double[] v = g.Select(r => r.Value).ToArray();
                 double mean = v.Average();
                 // Sample standard deviation (n - 1), as the spread of a seed's result; 0 for a single seed.
-                double std = v.Length > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1)) : 0;
+                double std = Math.Sqrt(Statistics.SampleVariance(v));
                 return new MetricSummary(g.Key.Finetuning, g.Key.Pretraining, g.Key.Metric, mean, std, v.Length);
             })
             .ToList();
