@@ -10,10 +10,14 @@ namespace Dupr.Core.Training;
 /// </summary>
 public sealed record DeviceScalars(IReadOnlyList<string> Names, Tensor Values)
 {
-    /// <summary>One-element tensors (any dtype, detached here) as named values, in the order of <paramref name="names"/>.</summary>
-    public static DeviceScalars Stack(IReadOnlyList<string> names, IReadOnlyList<Tensor> scalars)
+    /// <summary>
+    /// One-element tensors (any dtype, detached here) as named values, in the order of <paramref name="names"/>; none gives an
+    /// empty tensor on <paramref name="device"/> (the accuracies of a step without terms).
+    /// </summary>
+    public static DeviceScalars Stack(IReadOnlyList<string> names, IReadOnlyList<Tensor> scalars, Device? device = null)
     {
         if (names.Count != scalars.Count) throw new ArgumentException($"{names.Count} names for {scalars.Count} values", nameof(scalars));
+        if (scalars.Count == 0) return new(names, zeros(0, ScalarType.Float64, device));
         return new(names, stack(scalars.Select(s => s.detach().reshape(1).to(ScalarType.Float64))).reshape(-1));
     }
 

@@ -106,6 +106,9 @@ public sealed class DuprModel : nn.Module
             : encoder_q.PatchLevels.ToDictionary(level => level,
                 level => encoder_q.PatchEmbedding(level, queryFeatures[level], regions.QueryRois, RoiSize(level), regions.QueryFlips!));
         var (loss, terms, accuracies) = ContrastLoss(imageQueries, keys.OwnImage, patchQueries, keys.OwnPatch, n, regions.Skipped, rng);
+        // A patch-only recipe (Table 7c) on a batch whose views never overlap has no term: a zero tied to the query encoder
+        // keeps its backward (and the ranks' gradient all-reduce) the same as any other step's.
+        if (!loss.requires_grad) loss = loss.add(queryFeatures.Values.Last().sum().mul(S(0)), One);
         return new DuprOutput(loss, terms, accuracies, keys.AllImage, keys.AllPatch, regions.Skipped);
     }
 
@@ -124,7 +127,7 @@ public sealed class DuprModel : nn.Module
         var names = new List<string>();
         var terms = new List<Tensor>();
         var accuracies = new List<Tensor>();
-        var device = imageQueries.Values.First().device;
+        var device = imageQueries.Values.Concat(patchKeys.Values).Select(t => t.device).DefaultIfEmpty(CPU).First();
         Tensor loss = zeros(1, device: device).squeeze();
 
         foreach (string level in encoder_q.ImageLevels)
@@ -152,7 +155,7 @@ public sealed class DuprModel : nn.Module
                 accuracies.Add(correct.mean());
             }
         }
-        return (loss, DeviceScalars.Stack(["loss", .. names], [loss, .. terms]), DeviceScalars.Stack(names, accuracies));
+        return (loss, DeviceScalars.Stack(["loss", .. names], [loss, .. terms]), DeviceScalars.Stack(names, accuracies, device));
     }
 
     /// <summary>

@@ -74,6 +74,23 @@ public class DuprModelTests
         Assert.DoesNotContain(model.state_dict().Keys, k => k.Contains("patch"));
     }
 
+    // Table 7(c)'s patch-level-only recipe: no image term, so the loss lives on the patch terms' device, and a batch whose
+    // views never overlap still gives a loss to call backward on.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void APatchOnlyRecipeTrainsWithAndWithoutOverlap(bool overlap)
+    {
+        manual_seed(3);
+        using var model = new DuprModel(Tiny([0, 0, 0, 0], [0, 0, 0, 1]));
+        using var scope = NewDisposeScope();
+        var output = model.Forward(Batch(4, overlap), new Random(0));
+        Assert.Equal(overlap ? ["loss", "patch_res5"] : ["loss"], output.Terms.Names);
+        Assert.Equal(overlap, output.Terms.Read()[0].Value > 0);
+        output.Loss.backward();
+        Assert.All(model.QueryEncoder.named_parameters().Where(p => p.name.StartsWith("backbone")), p => Assert.NotNull(p.parameter.grad));
+    }
+
     [Fact]
     public void ViewsWithoutOverlapSkipThePatchLoss()
     {
