@@ -13,12 +13,21 @@ public sealed class MetricsCsv
     readonly string _path;
     List<string>? _columns;
 
-    /// <summary>Opens (or creates) <paramref name="path"/>, keeping only rows with iteration &lt;= <paramref name="resumeIteration"/>.</summary>
-    public MetricsCsv(string path, long resumeIteration = -1)
+    /// <summary>
+    /// Opens (or creates) <paramref name="path"/>, keeping only rows with iteration &lt;= <paramref name="resumeIteration"/>
+    /// when it is past 0. A run that starts at 0 starts the file anew: what is there was logged by an attempt that left no
+    /// checkpoint (its measurements before the first step would otherwise appear twice).
+    /// </summary>
+    public MetricsCsv(string path, long resumeIteration = 0)
     {
         _path = path;
         if (!File.Exists(path)) return;
         string[] lines = File.ReadAllLines(path);
+        if (resumeIteration <= 0)
+        {
+            File.Delete(path);
+            return;
+        }
         if (lines.Length == 0) return;
         _columns = lines[0].Split(',').ToList();
         var kept = lines.Skip(1).Where(line => long.TryParse(line.Split(',')[0], out long it) && it <= resumeIteration);

@@ -44,6 +44,21 @@ public class TrainingTests
         Assert.Equal(9.0, rows[^1]["loss"]);
     }
 
+    // An attempt that stopped before its first checkpoint leaves rows (the probe before the first step); the run that starts
+    // over in the same directory must not keep them.
+    [Fact]
+    public void MetricsCsvStartsAnewForARunThatStartsAtZero()
+    {
+        using var temp = TestPaths.Temp();
+        string path = temp.File("metrics.csv");
+        new MetricsCsv(path).Append(0, [("probe_knn", 40.0)]);
+        var again = new MetricsCsv(path, resumeIteration: 0);
+        again.Append(0, [("probe_knn", 41.0)]);
+        again.Append(10, [("loss", 5.0)]);
+        Assert.Equal([41.0], MetricsCsv.Read(path).Select(r => r.GetValueOrDefault("probe_knn")).Where(v => v > 0));
+        Assert.Equal([0.0, 10.0], MetricsCsv.Read(path).Select(r => r["iteration"]));
+    }
+
     [Fact]
     public void MetricsCsvAddsAColumnThatAppearsLater()
     {
