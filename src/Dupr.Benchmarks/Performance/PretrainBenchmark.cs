@@ -128,7 +128,7 @@ public static class PretrainBenchmark
             var patchQueries = encoder.PatchLevels.ToDictionary(level => level, level => Unit(n, Positions(level), contrast.Dim).requires_grad_(true));
             var patchKeys = encoder.PatchLevels.ToDictionary(level => level, level => Unit(n, Positions(level), contrast.Dim));
             using var region = Autocast.Enter(config.Train.Precision);
-            model.ContrastLoss(imageQueries, imageKeys, patchQueries, patchKeys, n, skipped: 0, rng).Loss.backward();
+            model.ContrastLoss(imageQueries, imageKeys, patchQueries, patchKeys, n, skipped: 0, device, rng).Loss.backward();
         }
 
         public void Dispose()

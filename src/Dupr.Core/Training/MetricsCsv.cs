@@ -22,12 +22,12 @@ public sealed class MetricsCsv
     {
         _path = path;
         if (!File.Exists(path)) return;
-        string[] lines = File.ReadAllLines(path);
         if (resumeIteration <= 0)
         {
             File.Delete(path);
             return;
         }
+        string[] lines = File.ReadAllLines(path);
         if (lines.Length == 0) return;
         _columns = lines[0].Split(',').ToList();
         var kept = lines.Skip(1).Where(line => long.TryParse(line.Split(',')[0], out long it) && it <= resumeIteration);

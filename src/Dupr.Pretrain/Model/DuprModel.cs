@@ -105,10 +105,11 @@ public sealed class DuprModel : nn.Module
             ? null
             : encoder_q.PatchLevels.ToDictionary(level => level,
                 level => encoder_q.PatchEmbedding(level, queryFeatures[level], regions.QueryRois, RoiSize(level), regions.QueryFlips!));
-        var (loss, terms, accuracies) = ContrastLoss(imageQueries, keys.OwnImage, patchQueries, keys.OwnPatch, n, regions.Skipped, rng);
+        var (loss, terms, accuracies) = ContrastLoss(imageQueries, keys.OwnImage, patchQueries, keys.OwnPatch, n, regions.Skipped,
+            batch.Queries.device, rng);
         // A patch-only recipe (Table 7c) on a batch whose views never overlap has no term: a zero tied to the query encoder
         // keeps its backward (and the ranks' gradient all-reduce) the same as any other step's.
-        if (!loss.requires_grad) loss = loss.add(queryFeatures.Values.Last().sum().mul(S(0)), One);
+        if (imageQueries.Count == 0 && patchQueries is null) loss = loss.add(queryFeatures.Values.Last().sum().mul(S(0)), One);
         return new DuprOutput(loss, terms, accuracies, keys.AllImage, keys.AllPatch, regions.Skipped);
     }
 
@@ -117,17 +118,17 @@ public sealed class DuprModel : nn.Module
     /// the batch) and, when <paramref name="patchQueries"/> is given, each patch level's queries [K, S*S, D] of the K images
     /// whose views overlap against their keys and bank (eq. 7), weighted by K / <paramref name="images"/>; the terms weighted by
     /// alpha and beta and summed. Returns the total, the values of the total ("loss") and of each term, and each term's
-    /// contrastive top-1 accuracy, the values on the device. Forward and the speed benchmark (on random embeddings) both
+    /// contrastive top-1 accuracy, the values on <paramref name="device"/> (the embeddings', named because a step may have none). Forward and the speed benchmark (on random embeddings) both
     /// compute the loss here.
     /// </summary>
     public (Tensor Loss, DeviceScalars Terms, DeviceScalars Accuracies) ContrastLoss(
         IReadOnlyDictionary<string, Tensor> imageQueries, IReadOnlyDictionary<string, Tensor> imageKeys,
-        IReadOnlyDictionary<string, Tensor>? patchQueries, IReadOnlyDictionary<string, Tensor> patchKeys, int images, int skipped, Random rng)
+        IReadOnlyDictionary<string, Tensor>? patchQueries, IReadOnlyDictionary<string, Tensor> patchKeys, int images, int skipped,
+        Device device, Random rng)
     {
         var names = new List<string>();
         var terms = new List<Tensor>();
         var accuracies = new List<Tensor>();
-        var device = imageQueries.Values.Concat(patchKeys.Values).Select(t => t.device).DefaultIfEmpty(CPU).First();
         Tensor loss = zeros(1, device: device).squeeze();
 
         foreach (string level in encoder_q.ImageLevels)
