@@ -32,9 +32,9 @@ public static class BackboneProbes
         {
             var images = test.Records.Take(options.Pairs).Select(r => r.FilePath).ToList();
             var views = ViewAugmentationOptions.MocoV2(options.ViewSize);
-            foreach (var (level, (accuracy, cells)) in CorrespondenceProbe.Measure(model, images, views, options.Seed, Math.Min(options.BatchSize, 16)))
+            foreach (var (level, (accuracy, cells, standardError)) in CorrespondenceProbe.Measure(model, images, views, options.Seed, Math.Min(options.BatchSize, 16)))
             {
-                rows.Add(new ProbeRow(Correspondence, level, "accuracy", 100 * accuracy));
+                rows.Add(new ProbeRow(Correspondence, level, "accuracy", 100 * accuracy, 100 * standardError));
                 rows.Add(new ProbeRow(Correspondence, level, "cells", cells));
             }
         }
@@ -44,14 +44,18 @@ public static class BackboneProbes
                 options.RoisPerBox, options.RoiSize, options.MaxBoxes);
             foreach (var (level, curve) in curves)
             {
-                rows.Add(new ProbeRow(IouSimilarity, level, "slope", curve.Slope));
-                rows.Add(new ProbeRow(IouSimilarity, level, "gap", curve.Gap));
+                rows.Add(new ProbeRow(IouSimilarity, level, "slope", curve.Slope, curve.SlopeStandardError));
+                rows.Add(new ProbeRow(IouSimilarity, level, "gap", curve.Gap, curve.GapStandardError));
                 for (int b = 0; b < IouSimilarityProbe.Bins; b++)
                     if (curve.BinCounts[b] > 0) rows.Add(new ProbeRow(IouSimilarity, level, BinMetric(b), curve.BinMeans[b]));
             }
         }
         return rows;
     }
+
+    // A top-1 share of the test objects, in percent, with its binomial standard error.
+    static ProbeRow Top1(string probe, string level, double share, int objects) =>
+        new(probe, level, "top1", 100 * share, 100 * ProbeStandardError.Proportion(share, objects));
 
     /// <summary>The metric name of IoU bin <paramref name="bin"/>: "iou_" and its centre, e.g. iou_0.55.</summary>
     public static string BinMetric(int bin) => FormattableString.Invariant($"iou_{(bin + 0.5) / IouSimilarityProbe.Bins:0.00}");
@@ -75,9 +79,9 @@ public static class BackboneProbes
             foreach (string level in model.Levels)
             {
                 if (probes.Contains(Knn))
-                    rows.Add(new ProbeRow(Knn, level, "top1", 100 * KnnProbe.Top1(trainFeatures[level], trainLabels, testFeatures[level], testLabels, classes, options.K, options.Temperature)));
+                    rows.Add(Top1(Knn, level, KnnProbe.Top1(trainFeatures[level], trainLabels, testFeatures[level], testLabels, classes, options.K, options.Temperature), testLabels.Length));
                 if (probes.Contains(Linear))
-                    rows.Add(new ProbeRow(Linear, level, "top1", 100 * LinearProbe.Top1(trainFeatures[level], trainLabels, testFeatures[level], testLabels, classes, options.Seed, options.LinearEpochs)));
+                    rows.Add(Top1(Linear, level, LinearProbe.Top1(trainFeatures[level], trainLabels, testFeatures[level], testLabels, classes, options.Seed, options.LinearEpochs), testLabels.Length));
             }
         }
         finally

@@ -14,13 +14,15 @@ namespace Dupr.Benchmarks.Probes;
 /// </summary>
 public static class CorrespondenceProbe
 {
-    /// <summary>Level -> correct share (fraction) and the number of cells scored, over two views of each image in <paramref name="images"/>.</summary>
-    public static Dictionary<string, (double Accuracy, long Cells)> Measure(IFeatureMaps model, IReadOnlyList<string> images, ViewAugmentationOptions views,
+    /// <summary>
+    /// Level -> correct share (fraction), the number of cells scored and the share's standard error (a view pair per cluster),
+    /// over two views of each image in <paramref name="images"/>.
+    /// </summary>
+    public static Dictionary<string, (double Accuracy, long Cells, double StandardError)> Measure(IFeatureMaps model, IReadOnlyList<string> images, ViewAugmentationOptions views,
         long seed, int batchSize = 16)
     {
         var transform = new ViewTransform(views);
-        var credit = model.Levels.ToDictionary(l => l, _ => 0.0);
-        var cells = model.Levels.ToDictionary(l => l, _ => 0L);
+        var pairs = model.Levels.ToDictionary(l => l, _ => new List<(double Credit, double Cells)>());
         for (int start = 0; start < images.Count; start += batchSize)
         {
             using var scope = NewDisposeScope();
@@ -42,12 +44,16 @@ public static class CorrespondenceProbe
                 for (int k = 0; k < first.Count; k++)
                 {
                     var (c, n) = Score(a[k], b[k], first[k], second[k], views.Size, model.Stride(level));
-                    credit[level] += c;
-                    cells[level] += n;
+                    if (n > 0) pairs[level].Add((c, n));
                 }
             }
         }
-        return model.Levels.ToDictionary(l => l, l => (cells[l] == 0 ? double.NaN : credit[l] / cells[l], cells[l]));
+        return model.Levels.ToDictionary(l => l, l =>
+        {
+            double credit = pairs[l].Sum(p => p.Credit);
+            long cells = (long)pairs[l].Sum(p => p.Cells);
+            return (cells == 0 ? double.NaN : credit / cells, cells, ProbeStandardError.Ratio(pairs[l]));
+        });
     }
 
     // One pair at one level: maps [C, H, W], L2-normalised over C.

@@ -11,7 +11,9 @@ namespace Dupr.Benchmarks.Probes;
 /// <param name="BinCounts">RoIs per bin.</param>
 /// <param name="Slope">Least-squares slope of similarity against IoU over every RoI: steeper is more location-sensitive.</param>
 /// <param name="Gap">Mean similarity of RoIs with IoU &gt;= 0.5 (positives in detection) minus that of RoIs with IoU &lt; 0.3 (negatives).</param>
-public sealed record IouSimilarityCurve(double[] BinMeans, long[] BinCounts, double Slope, double Gap);
+/// <param name="SlopeStandardError">Bootstrap standard error of <paramref name="Slope"/> over the ground-truth boxes (a box's RoIs resampled together).</param>
+/// <param name="GapStandardError">The same for <paramref name="Gap"/>.</param>
+public sealed record IouSimilarityCurve(double[] BinMeans, long[] BinCounts, double Slope, double Gap, double SlopeStandardError, double GapStandardError);
 
 /// <summary>
 /// The paper's Fig. 6: for each ground-truth box, RoIs shifted and scaled around it with IoUs spread over [0, 1]; the
@@ -31,7 +33,7 @@ public static class IouSimilarityProbe
     public static Dictionary<string, IouSimilarityCurve> Measure(IFeatureMaps model, IReadOnlyList<DetectionRecord> records, int shortSide, int maxSize,
         long seed, int roisPerBox = 20, int roiSize = 7, int maxBoxes = 0)
     {
-        var samples = model.Levels.ToDictionary(l => l, _ => new List<(double Iou, double Similarity)>());
+        var samples = model.Levels.ToDictionary(l => l, _ => new List<(double Iou, double Similarity, int Box)>());
         int boxes = 0;
         for (int r = 0; r < records.Count && (maxBoxes == 0 || boxes < maxBoxes); r++)
         {
@@ -46,6 +48,7 @@ public static class IouSimilarityProbe
             var rows = new List<float>();
             var ious = new List<double>();
             var owner = new List<int>();
+            var boxOf = new Dictionary<int, int>(); // a ground-truth row's number among all the boxes probed
             int gts = 0;
             for (int i = 0; i < record.Count && (maxBoxes == 0 || boxes < maxBoxes); i++)
             {
@@ -56,6 +59,7 @@ public static class IouSimilarityProbe
                 rows.AddRange([0, (float)gt.X1, (float)gt.Y1, (float)gt.X2, (float)gt.Y2]);
                 ious.Add(1);
                 owner.Add(-1);
+                boxOf[gtRow] = boxes;
                 for (int k = 0; k < roisPerBox; k++)
                     if (Sample(rng, gt, w, h, k % Bins) is var (box, iou))
                     {
@@ -76,10 +80,10 @@ public static class IouSimilarityProbe
                 var reference = unit.index_select(0, tensor(owner.Select((o, j) => (long)(o < 0 ? j : o)).ToArray()));
                 var similarity = unit.mul(reference).sum(1).mean([1]).ReadArray<float>();      // eq. 9 per RoI
                 for (int j = 0; j < owner.Count; j++)
-                    if (owner[j] >= 0) samples[level].Add((ious[j], similarity[j]));
+                    if (owner[j] >= 0) samples[level].Add((ious[j], similarity[j], boxOf[owner[j]]));
             }
         }
-        return samples.ToDictionary(s => s.Key, s => Curve(s.Value));
+        return samples.ToDictionary(s => s.Key, s => Curve(s.Value, new SampleRng(seed, model.Levels.ToList().IndexOf(s.Key))));
     }
 
     // A box around gt (shifted by up to 1.5 sides, each side scaled by e^[-1, 1]) whose IoU with gt falls in the bin, clipped to
@@ -109,23 +113,37 @@ public static class IouSimilarityProbe
         return inter / ((a.X2 - a.X1) * (a.Y2 - a.Y1) + (b.X2 - b.X1) * (b.Y2 - b.Y1) - inter);
     }
 
-    static IouSimilarityCurve Curve(List<(double Iou, double Similarity)> samples)
+    /// <summary>The curve of (IoU, similarity, box) samples; the standard errors resample the boxes with draws from <paramref name="rng"/>.</summary>
+    public static IouSimilarityCurve Curve(IReadOnlyList<(double Iou, double Similarity, int Box)> samples, SampleRng rng)
     {
         var sums = new double[Bins];
         var counts = new long[Bins];
-        foreach (var (iou, s) in samples)
+        foreach (var (iou, s, _) in samples)
         {
             int b = Math.Min(Bins - 1, (int)(iou * Bins));
             sums[b] += s;
             counts[b]++;
         }
-        double mx = samples.Count == 0 ? 0 : samples.Average(p => p.Iou), my = samples.Count == 0 ? 0 : samples.Average(p => p.Similarity);
-        double sxy = samples.Sum(p => (p.Iou - mx) * (p.Similarity - my)), sxx = samples.Sum(p => (p.Iou - mx) * (p.Iou - mx));
-        var high = samples.Where(p => p.Iou >= 0.5).Select(p => p.Similarity).ToList();
-        var low = samples.Where(p => p.Iou < 0.3).Select(p => p.Similarity).ToList();
+        var points = samples.Select(p => (p.Iou, p.Similarity)).ToList();
+        var boxes = samples.GroupBy(p => p.Box).Select(g => g.Select(p => (p.Iou, p.Similarity)).ToArray()).ToList();
         return new IouSimilarityCurve(
-            sums.Select((s, b) => counts[b] == 0 ? double.NaN : s / counts[b]).ToArray(), counts,
-            sxx > 0 ? sxy / sxx : double.NaN,
-            high.Count > 0 && low.Count > 0 ? high.Average() - low.Average() : double.NaN);
+            sums.Select((s, b) => counts[b] == 0 ? double.NaN : s / counts[b]).ToArray(), counts, Slope(points), Gap(points),
+            ProbeStandardError.Bootstrap(boxes, draw => Slope(draw.SelectMany(b => b).ToList()), rng.Fork(1)),
+            ProbeStandardError.Bootstrap(boxes, draw => Gap(draw.SelectMany(b => b).ToList()), rng.Fork(2)));
+    }
+
+    static double Slope(IReadOnlyList<(double Iou, double Similarity)> points)
+    {
+        if (points.Count == 0) return double.NaN;
+        double mx = points.Average(p => p.Iou), my = points.Average(p => p.Similarity);
+        double sxy = points.Sum(p => (p.Iou - mx) * (p.Similarity - my)), sxx = points.Sum(p => (p.Iou - mx) * (p.Iou - mx));
+        return sxx > 0 ? sxy / sxx : double.NaN;
+    }
+
+    static double Gap(IReadOnlyList<(double Iou, double Similarity)> points)
+    {
+        var high = points.Where(p => p.Iou >= 0.5).Select(p => p.Similarity).ToList();
+        var low = points.Where(p => p.Iou < 0.3).Select(p => p.Similarity).ToList();
+        return high.Count > 0 && low.Count > 0 ? high.Average() - low.Average() : double.NaN;
     }
 }

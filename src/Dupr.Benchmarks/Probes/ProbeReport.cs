@@ -15,7 +15,7 @@ public static class ProbeReport
     public const string CsvName = "probes.csv", LevelsPlot = "probe_accuracy.png", IouPlot = "probe_iou_similarity.png";
 
     /// <summary>The CSV columns, in order.</summary>
-    public static IReadOnlyList<string> Columns { get; } = ["backbone", "probe", "level", "metric", "value"];
+    public static IReadOnlyList<string> Columns { get; } = ["backbone", "probe", "level", "metric", "value", "se"];
 
     /// <summary>Writes the rows of each backbone (name -> rows) into <paramref name="folder"/>: the CSV and the plots of what was measured.</summary>
     public static void Write(string folder, IReadOnlyList<(string Backbone, IReadOnlyList<ProbeRow> Rows)> results)
@@ -28,7 +28,8 @@ public static class ProbeReport
             csv.WriteRecord(Columns.ToArray());
             foreach (var (backbone, rows) in results)
                 foreach (var r in rows)
-                    csv.WriteRecord([backbone, r.Probe, r.Level, r.Metric, r.Value.ToString("0.####", CultureInfo.InvariantCulture)]);
+                    csv.WriteRecord([backbone, r.Probe, r.Level, r.Metric, r.Value.ToString("0.####", CultureInfo.InvariantCulture),
+                        r.StandardError?.ToString("0.####", CultureInfo.InvariantCulture) ?? ""]);
         });
 
         var accuracy = results.SelectMany(b => b.Rows.Where(IsAccuracy).GroupBy(r => r.Probe)
@@ -47,7 +48,9 @@ public static class ProbeReport
     public static IReadOnlyList<ProbeRow> Read(string path)
     {
         var table = CsvTable.Read(path, "probe", "level", "metric", "value");
-        return table.Records.Select(r => new ProbeRow(r["probe"], r["level"], r["metric"], table.Number(r, "value"))).ToList();
+        // "se" came in 2026-12-06; older files have none.
+        return table.Records.Select(r => new ProbeRow(r["probe"], r["level"], r["metric"], table.Number(r, "value"),
+            r["se"].Length > 0 ? table.Number(r, "se") : null)).ToList();
     }
 
     /// <summary>Lines of a plain-text table: one row per backbone, one column per (probe, level) accuracy.</summary>

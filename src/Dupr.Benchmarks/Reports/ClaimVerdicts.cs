@@ -25,7 +25,8 @@ public sealed record ClaimVerdict(string Better, string Than, string On, string 
     {
         string Signed(double v) => SuiteReport.Signed(v, decimals);
         if (double.IsNaN(d.StandardError)) return $"{Signed(d.Mean)} (no spread: one value each";
-        return $"{Signed(d.Mean)} ± {SuiteReport.Number(d.StandardError, decimals)} (95% CI {Signed(d.Low)}..{Signed(d.High)}; {d.CountA} vs {d.CountB} seeds";
+        string basis = d.FromTestSamples ? "one value each, SE of the probes' test samples" : $"{d.CountA} vs {d.CountB} seeds";
+        return $"{Signed(d.Mean)} ± {SuiteReport.Number(d.StandardError, decimals)} (95% CI {Signed(d.Low)}..{Signed(d.High)}; {basis}";
     }
 }
 
@@ -46,12 +47,18 @@ public static class ClaimVerdicts
                     yield return $"{label(c.A)} - {label(c.B)}, {on} {metric}: {ClaimVerdict.Describe(d, SuiteReport.Decimals(metric))})";
     }
 
-    /// <summary>A minus B on one fine-tuning (or "probe") and metric; null when either has no value.</summary>
+    /// <summary>
+    /// A minus B on one fine-tuning (or "probe") and metric; null when either has no value. One value each that carry their own
+    /// standard errors (probes) give <see cref="Difference.OfMeasurements"/>; otherwise the spread over seeds.
+    /// </summary>
     public static Difference? Between(IReadOnlyList<ResultRow> rows, string on, string metric, string a, string b)
     {
-        List<double> Values(string p) => rows.Where(r => r.Finetuning == on && r.Metric == metric && r.Pretraining == p).Select(r => r.Value).ToList();
-        var va = Values(a);
-        var vb = Values(b);
-        return va.Count == 0 || vb.Count == 0 ? null : Difference.Of(va, vb);
+        List<ResultRow> Rows(string p) => rows.Where(r => r.Finetuning == on && r.Metric == metric && r.Pretraining == p).ToList();
+        var ra = Rows(a);
+        var rb = Rows(b);
+        if (ra.Count == 0 || rb.Count == 0) return null;
+        if (ra is [{ StandardError: double seA } one] && rb is [{ StandardError: double seB } other])
+            return Difference.OfMeasurements(one.Value, seA, other.Value, seB);
+        return Difference.Of(ra.Select(r => r.Value).ToList(), rb.Select(r => r.Value).ToList());
     }
 }

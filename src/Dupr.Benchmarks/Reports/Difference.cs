@@ -12,10 +12,24 @@ namespace Dupr.Benchmarks.Reports;
 /// <param name="High">Upper end of the 95% interval.</param>
 /// <param name="CountA">Values of A.</param>
 /// <param name="CountB">Values of B.</param>
-public sealed record Difference(double Mean, double StandardError, double Low, double High, int CountA, int CountB)
+/// <param name="FromTestSamples">True when the error is the two measurements' own (one value each, e.g. probes over their test
+/// samples: see <see cref="OfMeasurements"/>) rather than the spread over seeds.</param>
+public sealed record Difference(double Mean, double StandardError, double Low, double High, int CountA, int CountB, bool FromTestSamples = false)
 {
     /// <summary>How many standard errors the difference is from zero (infinite for a non-zero difference without spread).</summary>
     public double Significance => StandardError > 0 ? Mean / StandardError : Mean == 0 ? 0 : Math.Sign(Mean) * double.PositiveInfinity;
+
+    /// <summary>
+    /// A minus B for one measurement each that carries its own standard error (a probe's over its test sample: objects, view
+    /// pairs, boxes): the errors added in quadrature and a normal 95% interval. It leaves out how much another pre-training seed
+    /// would move either value, which one pre-training per method cannot measure; as both are probed on the same test sample,
+    /// it is conservative about that sample.
+    /// </summary>
+    public static Difference OfMeasurements(double a, double standardErrorA, double b, double standardErrorB)
+    {
+        double se = Math.Sqrt(standardErrorA * standardErrorA + standardErrorB * standardErrorB), diff = a - b;
+        return new Difference(diff, se, diff - 1.959964 * se, diff + 1.959964 * se, 1, 1, FromTestSamples: true);
+    }
 
     /// <summary>A minus B from their values.</summary>
     public static Difference Of(IReadOnlyList<double> a, IReadOnlyList<double> b)

@@ -8,7 +8,7 @@ namespace Dupr.Benchmarks.Reports;
 public static class ResultsCsv
 {
     /// <summary>The columns, in order.</summary>
-    public static IReadOnlyList<string> Columns { get; } = ["suite", "finetuning", "pretraining", "seed", "metric", "value", "iterations", "stage"];
+    public static IReadOnlyList<string> Columns { get; } = ["suite", "finetuning", "pretraining", "seed", "metric", "value", "iterations", "stage", "se"];
 
     /// <summary>Writes <paramref name="rows"/> to <paramref name="path"/> atomically.</summary>
     public static void Write(string path, IEnumerable<ResultRow> rows) => AtomicFile.Write(path, stream =>
@@ -17,7 +17,8 @@ public static class ResultsCsv
         csv.WriteRecord(Columns.ToArray());
         var inv = CultureInfo.InvariantCulture;
         foreach (var r in rows)
-            csv.WriteRecord([r.Suite, r.Finetuning, r.Pretraining, r.Seed.ToString(inv), r.Metric, r.Value.ToString("0.####", inv), r.Iterations.ToString(inv), r.Stage]);
+            csv.WriteRecord([r.Suite, r.Finetuning, r.Pretraining, r.Seed.ToString(inv), r.Metric, r.Value.ToString("0.####", inv), r.Iterations.ToString(inv), r.Stage,
+                r.StandardError?.ToString("0.####", inv) ?? ""]);
     });
 
     /// <summary>Reads a results.csv; throws <see cref="DuprException"/> naming the line of a malformed row.</summary>
@@ -25,6 +26,7 @@ public static class ResultsCsv
     {
         var table = CsvTable.Read(path, "finetuning", "pretraining", "seed", "metric", "value");
         return table.Records.Select(r => new ResultRow(r["suite"], r["finetuning"], r["pretraining"], (long)table.Number(r, "seed"), r["metric"],
-            table.Number(r, "value"), r["iterations"].Length > 0 ? (long)table.Number(r, "iterations") : 0, r["stage"])).ToList();
+            table.Number(r, "value"), r["iterations"].Length > 0 ? (long)table.Number(r, "iterations") : 0, r["stage"],
+            r["se"].Length > 0 ? table.Number(r, "se") : null)).ToList(); // "se" came in 2026-12-06; older files have none
     }
 }

@@ -51,6 +51,8 @@ public static class SuiteReport
         if (comparisons.Count > 0)
         {
             sb.Append("\n## Differences (mean difference ± its standard error, Welch 95% interval)\n\n");
+            sb.Append("Over seeds where a method has several; a probe of one pre-training each has the error of the probes' test samples ");
+            sb.Append("instead (objects, view pairs or boxes; normal 95% interval), which leaves out how much another pre-training seed would move it.\n\n");
             foreach (string line in comparisons) sb.Append($"- {line}\n");
         }
         return sb.ToString();

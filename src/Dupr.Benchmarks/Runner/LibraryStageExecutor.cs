@@ -101,11 +101,15 @@ public sealed class LibraryStageExecutor(Device device, int inferenceBatchSize =
         using var model = new ProbedBackbone(stage.Config.Backbone.Depth, stage.Config.Backbone.Width, stage.Weights, stage.Seed, device);
         var rows = BackboneProbes.Run(model, stage.Config, stage.Data, stage.Probes, stage.Options);
         ProbeReport.Write(stage.Directory, [(model.Description, rows)]);
-        var metrics = new JObject();
+        JObject metrics = new(), standardErrors = new();
         foreach (var row in rows)
-            if (ProbeStage.MetricName(row) is string name && double.IsFinite(row.Value)) metrics[name] = Math.Round(row.Value, 4);
+            if (ProbeStage.MetricName(row) is string name && double.IsFinite(row.Value))
+            {
+                metrics[name] = Math.Round(row.Value, 4);
+                if (row.StandardError is double se && double.IsFinite(se)) standardErrors[name] = Math.Round(se, 4);
+            }
         Log.Info($"{stage.Name}: {string.Join(", ", metrics.Properties().Select(m => $"{m.Name} {(double)m.Value:0.0##}"))}");
-        return new JObject { ["metrics"] = metrics };
+        return new JObject { ["metrics"] = metrics, [ProbeStage.StandardErrorsKey] = standardErrors };
     }
 
     static JObject Terms(IReadOnlyList<(string Name, double Value)> terms)

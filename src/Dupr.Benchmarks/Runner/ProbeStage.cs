@@ -30,6 +30,9 @@ public sealed record ProbeStage : Stage
     /// <inheritdoc />
     public override bool OutputsPresent() => File.Exists(Csv);
 
+    /// <summary>The done marker's key of the metrics' standard errors over the probes' test samples.</summary>
+    public const string StandardErrorsKey = "standard_errors";
+
     /// <summary>The results.csv metric of a probe row (knn.res5, correspondence.res4, iou-similarity.res4.slope), or null for rows results.csv leaves to probes.csv (curve points, counts).</summary>
     public static string? MetricName(ProbeRow row) => row.Metric switch
     {

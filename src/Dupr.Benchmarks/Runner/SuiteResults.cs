@@ -1,3 +1,4 @@
+using Newtonsoft.Json.Linq;
 using Dupr.Benchmarks.Reports;
 using Dupr.Benchmarks.Suites;
 
@@ -17,9 +18,13 @@ public static class SuiteResults
                     m.Name, (double)m.Value, e.Stage.Finetune.Config.Solver.MaxIter, e.Stage.Hash)))
             .Concat(plan.Probes.Where(p => StageStore.IsDone(p.Stage))
                 .SelectMany(p => Metrics(p.Stage)
-                    .Select(m => new ResultRow(plan.Suite.Name, SuiteProbeSpec.ResultsName, p.Pretraining.Name, p.Seed, m.Name, (double)m.Value, 0, p.Stage.Hash))))
+                    .Select(m => new ResultRow(plan.Suite.Name, SuiteProbeSpec.ResultsName, p.Pretraining.Name, p.Seed, m.Name, (double)m.Value, 0, p.Stage.Hash,
+                        StandardError(p.Stage, m.Name)))))
             .ToList();
 
-    static IEnumerable<Newtonsoft.Json.Linq.JProperty> Metrics(Stage stage) =>
-        ((Newtonsoft.Json.Linq.JObject)StageStore.Outputs(stage)["metrics"]!).Properties();
+    static IEnumerable<JProperty> Metrics(Stage stage) => ((JObject)StageStore.Outputs(stage)["metrics"]!).Properties();
+
+    // A probe's standard error over its test sample; none for probes finished before they were recorded (2026-12-06).
+    static double? StandardError(Stage stage, string metric) =>
+        StageStore.Outputs(stage)[ProbeStage.StandardErrorsKey]?[metric] is JToken se ? (double)se : null;
 }

@@ -60,17 +60,18 @@ public sealed class ProbeTests
         var flipsOnly = ViewAugmentationOptions.GeometryOnly(64);
         flipsOnly.Scale = [1, 1];
         flipsOnly.Ratio = [1, 1];
-        foreach (var (level, (accuracy, cells)) in CorrespondenceProbe.Measure(new PositionFeatureMaps(), whole, flipsOnly, seed: 3))
+        foreach (var (level, (accuracy, cells, standardError)) in CorrespondenceProbe.Measure(new PositionFeatureMaps(), whole, flipsOnly, seed: 3))
         {
             Assert.Equal(6 * (level == "res4" ? 64 : 16), cells);
             Assert.Equal(1.0, accuracy, 9);
+            Assert.Equal(0, standardError, 9); // every pair scores 100%: nothing to vary
         }
 
         // Random crops and flips: cell centres fall anywhere in the other view's cells; only those within the 8-bit coordinates'
         // error (about 0.4 px) of a cell edge can be missed.
         var images = PositionFeatureMaps.WriteCoordinateImages(folder, 6);
         var views = ViewAugmentationOptions.GeometryOnly(64);
-        foreach (var (level, (accuracy, cells)) in CorrespondenceProbe.Measure(new PositionFeatureMaps(), images, views, seed: 3))
+        foreach (var (level, (accuracy, cells, _)) in CorrespondenceProbe.Measure(new PositionFeatureMaps(), images, views, seed: 3))
         {
             Assert.True(cells > 50, $"{level}: {cells} cells in the intersections");
             Assert.True(accuracy > 0.9, $"{level}: {accuracy}");
@@ -103,12 +104,39 @@ public sealed class ProbeTests
             Assert.All(curve.BinCounts, c => Assert.True(c > 0));
         }
 
+        foreach (var (level, curve) in curves)
+            Assert.True(curve.SlopeStandardError > 0 && curve.SlopeStandardError < curve.Slope / 3, $"{level}: slope {curve.Slope} ± {curve.SlopeStandardError}");
+
         var flat = IouSimilarityProbe.Measure(new PositionFeatureMaps(constant: true), records, shortSide: 128, maxSize: 256, seed: 0);
         foreach (var (level, curve) in flat)
         {
             Assert.Equal(0, curve.Slope, 5);
+            Assert.Equal(0, curve.SlopeStandardError, 5);
             Assert.All(curve.BinMeans, m => Assert.Equal(1, m, 5));
         }
+    }
+
+    [Fact]
+    public void StandardErrorsOfTheProbesMatchTheirClosedFormsAndTheBootstrap()
+    {
+        Assert.Equal(Math.Sqrt(0.25 / 100), ProbeStandardError.Proportion(0.5, 100), 12);
+        Assert.Equal(0, ProbeStandardError.Proportion(1, 355));
+        Assert.True(double.IsNaN(ProbeStandardError.Proportion(0.5, 0)));
+
+        // Pairs of equal size: the ratio's cluster error is the standard error of the pairs' shares, sd / sqrt(n).
+        var pairs = new[] { (2.0, 10.0), (4.0, 10.0), (6.0, 10.0), (8.0, 10.0) };
+        double[] shares = [0.2, 0.4, 0.6, 0.8];
+        double sd = Math.Sqrt(shares.Sum(s => (s - 0.5) * (s - 0.5)) / 3);
+        Assert.Equal(sd / 2, ProbeStandardError.Ratio(pairs), 12);
+        Assert.True(double.IsNaN(ProbeStandardError.Ratio([(1.0, 2.0)])));
+
+        // The bootstrap error of a mean of n values approaches sd * sqrt((n - 1) / n) / sqrt(n); a constant statistic has none.
+        var values = Enumerable.Range(0, 400).Select(i => (double)(i % 20)).ToList();
+        double mean = values.Average(), sdValues = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+        double bootstrap = ProbeStandardError.Bootstrap(values, draw => draw.Average(), new Dupr.Core.Runtime.SampleRng(0), resamples: 2000);
+        Assert.InRange(bootstrap, 0.9 * sdValues / 20, 1.1 * sdValues / 20);
+        Assert.Equal(bootstrap, ProbeStandardError.Bootstrap(values, draw => draw.Average(), new Dupr.Core.Runtime.SampleRng(0), resamples: 2000));
+        Assert.Equal(0, ProbeStandardError.Bootstrap(values, _ => 1.0, new Dupr.Core.Runtime.SampleRng(0)));
     }
 
     [Fact]

@@ -84,10 +84,13 @@ public class BaselineCheckTests
     public void ResultsRoundTripThroughTheirCsv()
     {
         using var temp = TestPaths.Temp();
-        var rows = ResultsAtBaseline();
+        var rows = ResultsAtBaseline().Append(new ResultRow("mini", "probe", "dupr", 0, "knn.res5", 55.6, 0, "abc", 2.6)).ToList();
         ResultsCsv.Write(temp.File("results.csv"), rows);
         Assert.Equal(rows, ResultsCsv.Read(temp.File("results.csv")));
-        Assert.StartsWith("suite,finetuning,pretraining,seed,metric,value,iterations,stage\n", File.ReadAllText(temp.File("results.csv")));
+        Assert.StartsWith("suite,finetuning,pretraining,seed,metric,value,iterations,stage,se\n", File.ReadAllText(temp.File("results.csv")));
+        // A results.csv written before the standard errors (the gate's fixtures) reads with none.
+        File.WriteAllText(temp.File("old.csv"), "suite,finetuning,pretraining,seed,metric,value,iterations,stage\nmini,probe,dupr,0,knn.res5,55.6,0,abc\n");
+        Assert.Null(Assert.Single(ResultsCsv.Read(temp.File("old.csv"))).StandardError);
     }
 }
 

@@ -41,6 +41,27 @@ public sealed class ClaimTests
         Assert.True(double.IsNaN(Difference.Of([1], [2]).StandardError));
     }
 
+    [Fact]
+    public void ProbesOfOnePretrainingEachDifferByTheirTestSamplesErrors()
+    {
+        var d = Difference.OfMeasurements(60, 3, 50, 4);
+        Assert.Equal(10, d.Mean, 12);
+        Assert.Equal(5, d.StandardError, 12);
+        Assert.Equal(10 - 1.959964 * 5, d.Low, 9);
+        Assert.True(d.FromTestSamples);
+
+        // A comparison of single probe rows with standard errors uses them; without, it has no spread, as before.
+        ResultRow Probe(string pretraining, double value, double? se) => new("s", "probe", pretraining, 0, "knn.res5", value, 0, "x", se);
+        var spec = new SuiteSpec { Comparisons = [new ComparisonSpec { A = "dupr", B = "mocov2" }] };
+        Assert.Equal("dupr - mocov2, probe knn.res5: +10.0 ± 5.0 (95% CI +0.2..+19.8; one value each, SE of the probes' test samples)",
+            Assert.Single(ClaimVerdicts.Comparisons(spec, [Probe("dupr", 60, 3), Probe("mocov2", 50, 4)], n => n)));
+        Assert.Equal("dupr - mocov2, probe knn.res5: +10.0 (no spread: one value each)",
+            Assert.Single(ClaimVerdicts.Comparisons(spec, [Probe("dupr", 60, null), Probe("mocov2", 50, 4)], n => n)));
+        // Several seeds on a side keep the spread over seeds.
+        Assert.Contains("3 vs 1 seeds", Assert.Single(ClaimVerdicts.Comparisons(spec,
+            [Probe("dupr", 60, 3), Probe("dupr", 62, 3) with { Seed = 1 }, Probe("dupr", 64, 3) with { Seed = 2 }, Probe("mocov2", 50, 4)], n => n)));
+    }
+
     static List<ResultRow> Rows(string pretraining, string metric, params double[] values) =>
         values.Select((v, seed) => new ResultRow("s", "voc_c4", pretraining, seed, metric, v, 100, "x")).ToList();
 
