@@ -113,8 +113,8 @@ public static class IouSimilarityProbe
         return inter / ((a.X2 - a.X1) * (a.Y2 - a.Y1) + (b.X2 - b.X1) * (b.Y2 - b.Y1) - inter);
     }
 
-    /// <summary>The curve of (IoU, similarity, box) samples; the standard errors resample the boxes with draws from <paramref name="rng"/>.</summary>
-    public static IouSimilarityCurve Curve(IReadOnlyList<(double Iou, double Similarity, int Box)> samples, SampleRng rng)
+    // The curve of (IoU, similarity, box) samples; the standard errors resample the boxes with draws from rng.
+    static IouSimilarityCurve Curve(IReadOnlyList<(double Iou, double Similarity, int Box)> samples, SampleRng rng)
     {
         var sums = new double[Bins];
         var counts = new long[Bins];
