@@ -13,18 +13,21 @@ public static class SuiteResults
     /// </summary>
     public static IReadOnlyList<ResultRow> Collect(SuitePlan plan) =>
         plan.Evaluations.Where(e => StageStore.IsDone(e.Stage))
-            .SelectMany(e => Metrics(e.Stage)
+            .SelectMany(e => Metrics(StageStore.Outputs(e.Stage))
                 .Select(m => new ResultRow(plan.Suite.Name, e.Finetuning.Name, e.Pretraining.Name, e.Seed,
                     m.Name, (double)m.Value, e.Stage.Finetune.Config.Solver.MaxIter, e.Stage.Hash)))
-            .Concat(plan.Probes.Where(p => StageStore.IsDone(p.Stage))
-                .SelectMany(p => Metrics(p.Stage)
-                    .Select(m => new ResultRow(plan.Suite.Name, SuiteProbeSpec.ResultsName, p.Pretraining.Name, p.Seed, m.Name, (double)m.Value, 0, p.Stage.Hash,
-                        StandardError(p.Stage, m.Name)))))
+            .Concat(plan.Probes.Where(p => StageStore.IsDone(p.Stage)).SelectMany(p => ProbeRows(plan, p)))
             .ToList();
 
-    static IEnumerable<JProperty> Metrics(Stage stage) => ((JObject)StageStore.Outputs(stage)["metrics"]!).Properties();
+    static IEnumerable<JProperty> Metrics(JObject outputs) => ((JObject)outputs["metrics"]!).Properties();
 
-    // A probe's standard error over its test sample; none for probes finished before they were recorded (2026-12-06).
-    static double? StandardError(Stage stage, string metric) =>
-        StageStore.Outputs(stage)[ProbeStage.StandardErrorsKey]?[metric] is JToken se ? (double)se : null;
+    // One done marker read per probe; a metric's standard error over the probe's test sample is absent for probes
+    // finished before they were recorded (2026-12-06).
+    static IEnumerable<ResultRow> ProbeRows(SuitePlan plan, PlannedProbe probe)
+    {
+        var outputs = StageStore.Outputs(probe.Stage);
+        var errors = outputs[ProbeStage.StandardErrorsKey] as JObject;
+        return Metrics(outputs).Select(m => new ResultRow(plan.Suite.Name, SuiteProbeSpec.ResultsName, probe.Pretraining.Name, probe.Seed,
+            m.Name, (double)m.Value, 0, probe.Stage.Hash, errors?[m.Name] is JToken se ? (double)se : null));
+    }
 }
